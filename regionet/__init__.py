@@ -1,0 +1,1 @@
+"""Regionet: public funding programmes for cooperation between regions."""

@@ -1,0 +1,3 @@
+from regionet.cli import main
+
+main()

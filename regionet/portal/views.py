@@ -1,0 +1,43 @@
+"""Thin views of the portal: they read, they never change state."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@login_required
+def dashboard(request):
+    """The signed-in user's own page: their organisations and their roles with funders."""
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "memberships": request.user.memberships.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+            "funder_roles": request.user.funder_roles.select_related("funder").order_by(
+                "funder__name", "role"
+            ),
+        },
+    )
+
+
+def _notice(request, name):
+    """Statutory notices are long legal texts, kept as one template per language."""
+    language = get_language()
+    if language not in {code for code, _ in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    return render(request, f"portal/{name}_{language}.html")
+
+
+def accessibility_statement(request):
+    return _notice(request, "accessibility")
+
+
+def privacy_notice(request):
+    return _notice(request, "privacy")

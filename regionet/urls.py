@@ -1,0 +1,18 @@
+"""URL configuration: every page lives under a language prefix (/fi/, /sv/, /en/)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("regionet.portal.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("regionet.accounts.urls")),
+    path("places/", include("regionet.places.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

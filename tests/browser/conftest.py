@@ -1,0 +1,117 @@
+"""Browser tests: the demo site served by a real server process, driven by Playwright in
+the system Chromium, with axe-core (from the npm registry) checking every page.
+
+The server runs on its own database (a SQLite file, or a fresh PostgreSQL database when
+DATABASE_URL points to PostgreSQL), filled by the same `regionet demo` set-up a newcomer
+runs, so these tests see exactly what the demo shows.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _browser_database_url(tmp: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp / 'browser.sqlite3'}"
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    browser_name = f"{name or 'regionet'}_browser"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{browser_name}"')
+    return f"{base}/{browser_name}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """Start the demo site on a free port; yields its base URL and the mail folder."""
+    tmp = tmp_path_factory.mktemp("browser")
+    mail_dir = tmp / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "regionet.settings",
+        "DEBUG": "true",
+        "REGIONET_VAR_DIR": str(tmp),
+        "DATABASE_URL": _browser_database_url(tmp),
+        "EMAIL_URL": f"filemail://{mail_dir}",
+    }
+    regionet = [sys.executable, "-m", "regionet"]
+    subprocess.run([*regionet, "demo", "--no-server"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*regionet, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base_url}/fi/", timeout=2)  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.2)
+    yield {"url": base_url, "mail_dir": mail_dir, "env": env}
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, demo_server):
+    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page at WCAG 2.1 A and AA; return the violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
