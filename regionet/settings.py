@@ -3,6 +3,7 @@
 With nothing set, Regionet runs in debug mode on a SQLite file under ``var/`` in WAL mode.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "regionet.accounts.middleware.RequireStaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "regionet.urls"
@@ -100,7 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-regionet.sqlite3")}
+    # A file (not Django's in-memory default) so the tests run in WAL mode as production
+    # does; one per process so that concurrent test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-regionet-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,6 +132,8 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
+# Full name and the language of e-mail messages, asked at sign-up.
+ACCOUNT_SIGNUP_FORM_CLASS = "regionet.accounts.forms.SignupDetailsForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Regionet"
 
@@ -143,7 +149,8 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"  # collectstatic writes here; WhiteNoise serves it
+STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages come from the npm registry (package.json); only the files we use
 # are exposed, under vendor/.
 STATICFILES_DIRS = [

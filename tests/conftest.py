@@ -21,6 +21,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("import-places", str(settings.REFERENCE_DATA_DIR), verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with PBKDF2 costs a third of a second a password; tests need no security."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in item.nodeid:
