@@ -1,0 +1,1 @@
+"""Reference geography: countries, regions, sub-regions and municipalities with their years."""
