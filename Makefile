@@ -29,7 +29,7 @@ frontend: build/static/regionet/tokens.css
 # Compiles the .po catalogues with Babel, so no system gettext is needed.
 messages: $(STAMP)
 	@for dir in $$(find regionet -type d -name locale); do \
-	  $(BIN)/pybabel compile --statistics -d $$dir -D django || exit 1; \
+	  $(BIN)/pybabel compile -q -d $$dir -D django || exit 1; \
 	done
 
 demo: install

@@ -44,12 +44,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Our accounts app first: its templates and translations override allauth's.
+    "regionet.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "regionet.audit",
     "regionet.places",
-    "regionet.accounts",
     "regionet.portal",
     "regionet.demo",
 ]
@@ -175,6 +176,8 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
 vars().update(EMAIL_CONFIG)
+# The address links in e-mails point to when no request is at hand (tasks, commands).
+REGIONET_SITE_URL = env.str("REGIONET_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Regionet <noreply@regionet.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

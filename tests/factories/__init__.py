@@ -1,1 +1,3 @@
 """All factory_boy factories of the test suite, one module per app, re-exported here."""
+from .accounts import *  # noqa: F403
+from .places import *  # noqa: F403

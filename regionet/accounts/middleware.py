@@ -1,0 +1,69 @@
+"""Staff of a funder must use two-factor authentication: send them to set it up first."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+# Pages a staff member without TOTP may still open: allauth's own pages (setting up MFA
+# needs re-authentication and a verified e-mail address first; signing out), the language
+# switch, and the pages every visitor must reach.
+EXEMPT_URL_NAMES = frozenset({"set_language", "portal:accessibility", "portal:privacy"})
+EXEMPT_URL_NAME_PREFIXES = ("mfa_", "account_")
+
+
+def is_exempt(path: str) -> bool:
+    static_url = "/" + settings.STATIC_URL.lstrip("/")
+    if path.startswith(static_url) or path.startswith("/i18n/"):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return True
+    return match.view_name in EXEMPT_URL_NAMES or (match.url_name or "").startswith(
+        EXEMPT_URL_NAME_PREFIXES
+    )
+
+
+def needs_totp(user) -> bool:
+    """A staff role with any funder and no TOTP authenticator (one query)."""
+    from allauth.mfa.models import Authenticator
+
+    from .models import FunderRole
+
+    return (
+        FunderRole.objects.filter(user=user, role__in=sorted(FunderRole.STAFF_ROLES))
+        .exclude(
+            Exists(
+                Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+            )
+        )
+        .exists()
+    )
+
+
+class RequireStaffTwoFactorMiddleware:
+    """Redirects a signed-in user with a staff role and no TOTP authenticator to set one up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not is_exempt(request.path_info)
+            and needs_totp(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Your role with a funder requires two-factor authentication. "
+                    "Set up an authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,71 @@
+"""Permission predicates and permissions for organisations and funders (django-rules).
+
+Predicates take (user, object): an organisation's permissions take the Organisation, a
+funder's take the funder Organisation. Views, templates and services ask the permissions
+through `user.has_perm("accounts.…", obj)`; other apps compose the predicates.
+"""
+
+import rules
+
+from .models import FunderRole, Membership
+
+
+@rules.predicate
+def is_organisation_member(user, organisation):
+    """Any membership (admin or member) in the organisation."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+@rules.predicate
+def is_organisation_admin(user, organisation):
+    if organisation is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def _holds_funder_role(name, roles):
+    wanted = sorted(roles)
+
+    def predicate(user, funder):
+        if funder is None or not user.is_authenticated:
+            return False
+        return FunderRole.objects.filter(user=user, funder=funder, role__in=wanted).exists()
+
+    return rules.predicate(predicate, name=name)
+
+
+is_applicant_of = _holds_funder_role("is_applicant_of", {FunderRole.Role.APPLICANT})
+is_programme_officer_of = _holds_funder_role(
+    "is_programme_officer_of", {FunderRole.Role.PROGRAMME_OFFICER}
+)
+is_reviewer_of = _holds_funder_role("is_reviewer_of", {FunderRole.Role.REVIEWER})
+is_decision_maker_of = _holds_funder_role("is_decision_maker_of", {FunderRole.Role.DECISION_MAKER})
+is_funder_administrator_of = _holds_funder_role(
+    "is_funder_administrator_of", {FunderRole.Role.ADMINISTRATOR}
+)
+# Any staff role (programme officer, reviewer, decision maker, administrator) with this funder.
+is_staff_of = _holds_funder_role("is_staff_of", FunderRole.STAFF_ROLES)
+
+
+@rules.predicate
+def has_staff_role(user):
+    """A staff role with any funder: such users must use two-factor authentication."""
+    if not user.is_authenticated:
+        return False
+    return FunderRole.objects.filter(user=user, role__in=sorted(FunderRole.STAFF_ROLES)).exists()
+
+
+@rules.predicate
+def is_funder(user, organisation):
+    return organisation is not None and organisation.is_funder
+
+
+rules.add_perm("accounts.register_organisation", rules.is_authenticated)
+rules.add_perm("accounts.view_organisation", is_organisation_member)
+rules.add_perm("accounts.view_members", is_organisation_member)
+rules.add_perm("accounts.manage_members", is_organisation_admin)
+rules.add_perm("accounts.manage_funder_roles", is_funder & is_funder_administrator_of)

@@ -1,0 +1,252 @@
+"""Pages for organisations: my organisations, registration, members, invitations."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import geography, queries, services
+from .forms import COUNTRY_TEXTS, InvitationForm, OrganisationRegistrationForm
+from .models import Invitation, Membership
+
+
+class OrganisationListView(LoginRequiredMixin, ListView):
+    template_name = "accounts/organisation_list.html"
+    context_object_name = "memberships"
+
+    def get_queryset(self):
+        return queries.memberships_of(self.request.user)
+
+
+class RegisterCountryView(LoginRequiredMixin, TemplateView):
+    """Step one of registration: which country's business ID the organisation has."""
+
+    template_name = "accounts/organisation_register_country.html"
+
+    def get_context_data(self, **kwargs):
+        choices = [
+            (country, COUNTRY_TEXTS[country.code]["choice"])
+            for country in geography.registrable_countries()
+        ]
+        return super().get_context_data(choices=choices, **kwargs)
+
+
+class RegisterOrganisationView(PermissionRequiredMixin, FormView):
+    template_name = "accounts/organisation_register.html"
+    form_class = OrganisationRegistrationForm
+    permission_required = "accounts.register_organisation"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.country = (
+            geography.registrable_countries().filter(code=kwargs["country"].upper()).first()
+        )
+        if self.country is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "country": self.country}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            country=self.country, title=COUNTRY_TEXTS[self.country.code]["title"], **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            organisation = services.register_organisation(
+                by=self.request.user,
+                country=self.country,
+                type=data["type"],
+                business_id=data["business_id"],
+                home_municipality=data["home_municipality"],
+                name_fi=data["name_fi"],
+                name_sv=data["name_sv"],
+                name_en=data["name_en"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(organisation)s is registered. You are its administrator.")
+            % {"organisation": organisation.name},
+        )
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+
+class OrganisationMixin(PermissionRequiredMixin):
+    """Loads the organisation of the URL and checks the permission on it."""
+
+    def get_organisation(self):
+        if not hasattr(self, "_organisation"):
+            self._organisation = get_object_or_404(
+                queries.organisations_with_members(), pk=self.kwargs["pk"]
+            )
+        return self._organisation
+
+    def get_permission_object(self):
+        return self.get_organisation()
+
+
+class OrganisationDetailView(OrganisationMixin, TemplateView):
+    template_name = "accounts/organisation_detail.html"
+    permission_required = "accounts.view_members"
+
+    def get_context_data(self, **kwargs):
+        organisation = self.get_organisation()
+        can_manage = self.request.user.has_perm("accounts.manage_members", organisation)
+        context = {
+            "organisation": organisation,
+            "memberships": organisation.memberships.all(),
+            "can_manage": can_manage,
+            **kwargs,
+        }
+        if can_manage:
+            context.setdefault("invitation_form", InvitationForm())
+            context["pending_invitations"] = organisation.pending_invitations
+        return super().get_context_data(**context)
+
+
+class InviteMemberView(OrganisationMixin, FormView):
+    """Handles the invitation form of the organisation page; errors re-render that page."""
+
+    template_name = "accounts/organisation_detail.html"
+    form_class = InvitationForm
+    permission_required = "accounts.manage_members"
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        organisation = self.get_organisation()
+        try:
+            services.invite_member(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=self.request.user,
+                site_url=self.request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+    def form_invalid(self, form):
+        organisation = self.get_organisation()
+        return self.render_to_response(
+            {
+                "organisation": organisation,
+                "memberships": organisation.memberships.all(),
+                "can_manage": True,
+                "invitation_form": form,
+                "pending_invitations": organisation.pending_invitations,
+                "view": self,
+            }
+        )
+
+
+class RevokeInvitationView(OrganisationMixin, TemplateView):
+    permission_required = "accounts.manage_members"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        organisation = self.get_organisation()
+        invitation = get_object_or_404(
+            Invitation, pk=kwargs["invitation_pk"], organisation=organisation
+        )
+        try:
+            services.revoke_invitation(invitation=invitation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+            )
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+
+class RemoveMemberView(OrganisationMixin, TemplateView):
+    """GET asks for confirmation, POST removes the member."""
+
+    template_name = "accounts/membership_confirm_remove.html"
+    permission_required = "accounts.manage_members"
+
+    def get_membership(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user"),
+            pk=self.kwargs["membership_pk"],
+            organisation=self.get_organisation(),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            organisation=self.get_organisation(), membership=self.get_membership(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        organisation = self.get_organisation()
+        try:
+            services.remove_member(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(user)s has been removed from the organisation %(organisation)s.")
+                % {"user": membership.user, "organisation": organisation.name},
+            )
+            if membership.user_id == request.user.pk:
+                return redirect("accounts:organisation_list")
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+
+class AcceptInvitationView(TemplateView):
+    """Shows an invitation; the signed-in invitee accepts it with POST.
+
+    Anyone with the link may see which organisation invited which address (the link is the
+    secret); a visitor who is not signed in is asked to sign in or create an account and
+    comes back here afterwards.
+    """
+
+    template_name = "accounts/invitation_accept.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_invitation()
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = services.accept_invitation(token=kwargs["token"], user=request.user)
+        except services.InvitationError:
+            return self.render_invitation(status=400)
+        messages.success(
+            request,
+            _("Welcome to %(organisation)s.") % {"organisation": membership.organisation.name},
+        )
+        return redirect("accounts:organisation_detail", pk=membership.organisation_id)
+
+    def render_invitation(self, status=200):
+        invitation = services.find_invitation(self.kwargs["token"])
+        user = self.request.user if self.request.user.is_authenticated else None
+        problem = None
+        try:
+            services.check_invitation(invitation, user)
+        except services.InvitationError as error:
+            problem = error
+            if error.code == "invalid":
+                status = 404
+        context = self.get_context_data(invitation=invitation, problem=problem)
+        return self.render_to_response(context, status=status)
