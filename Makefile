@@ -29,14 +29,14 @@ frontend: build/static/regionet/tokens.css
 # Compiles the .po catalogues with Babel, so no system gettext is needed.
 messages: $(STAMP)
 	@for dir in $$(find regionet -type d -name locale); do \
-	  $(BIN)/pybabel compile -q -d $$dir -D django || exit 1; \
+	  $(BIN)/pybabel -q compile -d $$dir -D django || exit 1; \
 	done
 
 demo: install
-	$(BIN)/regionet demo
+	$(BIN)/regionet demo $(DEMO_HOST)
 
 demo-reset: install
-	$(BIN)/regionet demo --reset
+	$(BIN)/regionet demo --reset $(DEMO_HOST)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
