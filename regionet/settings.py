@@ -26,7 +26,9 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 # Where ../shared/data lives: real official reference data read by the importers.
-REFERENCE_DATA_DIR = Path(env.str("REGIONET_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+REFERENCE_DATA_DIR = Path(
+    env.str("REGIONET_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
+)
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 
 INSTALLED_APPS = [
@@ -118,8 +120,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,13 +164,16 @@ STATICFILES_DIRS = [
     ("vendor/suomifi-design-tokens", NODE_MODULES_DIR / "suomifi-design-tokens" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
             default="django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         ),
     },
 }

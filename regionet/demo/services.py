@@ -44,34 +44,82 @@ class DemoAccount:
 
 Role = FunderRole.Role
 ACCOUNTS = (
-    DemoAccount("yllapitaja@regionet.example", "Ylva Ylläpitäjä", "fi", "administrator",
-                ("tem", Membership.Role.ADMIN),
-                (("tem", Role.ADMINISTRATOR), ("tillvaxtverket", Role.ADMINISTRATOR)),
-                superuser=True),
-    DemoAccount("valmistelija@tem.example", "Ville Valmistelija", "fi", "programme officer (TEM)",
-                ("tem", Membership.Role.MEMBER), (("tem", Role.PROGRAMME_OFFICER),)),
-    DemoAccount("esittelija@tem.example", "Eeva Esittelijä", "fi", "decision maker (TEM)",
-                ("tem", Membership.Role.MEMBER), (("tem", Role.DECISION_MAKER),)),
-    DemoAccount("arvioija@regionet.example", "Aino Arvioija", "fi", "reviewer (TEM)",
-                None, (("tem", Role.REVIEWER),)),
-    DemoAccount("hakija@oulu.example", "Hannu Hakija", "fi", "applicant, coordinator (Oulu)",
-                ("oulu", Membership.Role.ADMIN), (("tem", Role.APPLICANT),)),
-    DemoAccount("kumppani@kemi.example", "Kaisa Kumppani", "fi", "applicant, partner (Kemi)",
-                ("kemi", Membership.Role.ADMIN), (("tem", Role.APPLICANT),)),
-    DemoAccount("handlaggare@tillvaxtverket.example", "Hanna Handläggare", "sv",
-                "programme officer (Tillväxtverket)",
-                ("tillvaxtverket", Membership.Role.MEMBER),
-                (("tillvaxtverket", Role.PROGRAMME_OFFICER),)),
-    DemoAccount("rapportor@regionvasterbotten.example", "Rasmus Rapportör", "sv",
-                "region reporting its follow-up (Västerbotten)",
-                ("region-vasterbotten", Membership.Role.ADMIN),
-                (("tillvaxtverket", Role.APPLICANT),)),
+    DemoAccount(
+        "yllapitaja@regionet.example",
+        "Ylva Ylläpitäjä",
+        "fi",
+        "administrator",
+        ("tem", Membership.Role.ADMIN),
+        (("tem", Role.ADMINISTRATOR), ("tillvaxtverket", Role.ADMINISTRATOR)),
+        superuser=True,
+    ),
+    DemoAccount(
+        "valmistelija@tem.example",
+        "Ville Valmistelija",
+        "fi",
+        "programme officer (TEM)",
+        ("tem", Membership.Role.MEMBER),
+        (("tem", Role.PROGRAMME_OFFICER),),
+    ),
+    DemoAccount(
+        "esittelija@tem.example",
+        "Eeva Esittelijä",
+        "fi",
+        "decision maker (TEM)",
+        ("tem", Membership.Role.MEMBER),
+        (("tem", Role.DECISION_MAKER),),
+    ),
+    DemoAccount(
+        "arvioija@regionet.example",
+        "Aino Arvioija",
+        "fi",
+        "reviewer (TEM)",
+        None,
+        (("tem", Role.REVIEWER),),
+    ),
+    DemoAccount(
+        "hakija@oulu.example",
+        "Hannu Hakija",
+        "fi",
+        "applicant, coordinator (Oulu)",
+        ("oulu", Membership.Role.ADMIN),
+        (("tem", Role.APPLICANT),),
+    ),
+    DemoAccount(
+        "kumppani@kemi.example",
+        "Kaisa Kumppani",
+        "fi",
+        "applicant, partner (Kemi)",
+        ("kemi", Membership.Role.ADMIN),
+        (("tem", Role.APPLICANT),),
+    ),
+    DemoAccount(
+        "handlaggare@tillvaxtverket.example",
+        "Hanna Handläggare",
+        "sv",
+        "programme officer (Tillväxtverket)",
+        ("tillvaxtverket", Membership.Role.MEMBER),
+        (("tillvaxtverket", Role.PROGRAMME_OFFICER),),
+    ),
+    DemoAccount(
+        "rapportor@regionvasterbotten.example",
+        "Rasmus Rapportör",
+        "sv",
+        "region reporting its follow-up (Västerbotten)",
+        ("region-vasterbotten", Membership.Role.ADMIN),
+        (("tillvaxtverket", Role.APPLICANT),),
+    ),
 )
 
 # First digits of Swedish organisationsnummer by legal form: municipalities and regions
 # start with 2, companies (aktiebolag) with 5, associations with 8.
-_SE_PREFIX = {"municipality": 212000, "regional_council": 232100, "state_authority": 202100,
-              "educational_institution": 202100, "company": 556000}
+_SE_PREFIX = {
+    "municipality": 212000,
+    "regional_council": 232100,
+    "state_authority": 202100,
+    "educational_institution": 202100,
+    "company": 556000,
+}
 
 
 def places_missing() -> bool:
@@ -79,7 +127,9 @@ def places_missing() -> bool:
 
 
 def demo_totp_secret(email: str) -> str:
-    return base64.b32encode(hashlib.sha256(f"regionet-demo:{email}".encode()).digest()[:20]).decode()
+    return base64.b32encode(
+        hashlib.sha256(f"regionet-demo:{email}".encode()).digest()[:20]
+    ).decode()
 
 
 def current_totp_code(email: str, at: float | None = None) -> str:
@@ -115,9 +165,12 @@ def load_demo() -> bool:
     users = {}
     for account in ACCOUNTS:
         user = User.objects.create_user(
-            account.email, DEMO_PASSWORD, full_name=account.full_name,
+            account.email,
+            DEMO_PASSWORD,
+            full_name=account.full_name,
             preferred_language=account.language,
-            is_staff=account.superuser, is_superuser=account.superuser,
+            is_staff=account.superuser,
+            is_superuser=account.superuser,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         if account.is_staff_role_holder:
@@ -135,7 +188,9 @@ def load_demo() -> bool:
             type=row["type"],
             business_id=_business_id(row["country"], row["type"], index),
             home_municipality=municipality,
-            name_fi=row["name_fi"], name_sv=row["name_sv"], name_en=row["name_en"],
+            name_fi=row["name_fi"],
+            name_sv=row["name_sv"],
+            name_en=row["name_en"],
             is_funder=row["funder"] == "yes",
         )
 
@@ -163,7 +218,9 @@ def accounts_text(site_url: str) -> str:
     for account in ACCOUNTS:
         line = f"  {account.email:<{width}}  {account.role_label}"
         if account.is_staff_role_holder:
-            line += f"\n  {'':<{width}}  two-factor (TOTP) secret: {demo_totp_secret(account.email)}"
+            line += (
+                f"\n  {'':<{width}}  two-factor (TOTP) secret: {demo_totp_secret(account.email)}"
+            )
         lines.append(line)
     lines += [
         "",
@@ -178,5 +235,3 @@ def has_demo_totp(email: str) -> bool:
     return Authenticator.objects.filter(
         user__email=email, type=Authenticator.Type.TOTP
     ).exists() and any(a.email == email and a.is_staff_role_holder for a in ACCOUNTS)
-
-

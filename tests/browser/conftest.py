@@ -60,12 +60,18 @@ def demo_server(tmp_path_factory):
         "EMAIL_URL": f"filemail:///{mail_dir}",
     }
     regionet = [sys.executable, "-m", "regionet"]
-    subprocess.run([*regionet, "demo", "--no-server"], env=env, check=True,  # noqa: S603
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*regionet, "demo", "--no-server"],
+        env=env,
+        check=True,  # noqa: S603
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [*regionet, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -90,8 +96,14 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -119,4 +131,3 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
     ]
-

@@ -51,9 +51,8 @@ def assert_accessible(page, language: str):
     assert page.locator("html").get_attribute("lang") == language
     expect(page.locator("h1")).to_have_count(1)
     violations = axe_violations(page)
-    assert violations == [], (
-        f"axe-core violations on {page.url}:\n"
-        + json.dumps(violations, indent=2, ensure_ascii=False)
+    assert violations == [], f"axe-core violations on {page.url}:\n" + json.dumps(
+        violations, indent=2, ensure_ascii=False
     )
 
 

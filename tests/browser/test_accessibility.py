@@ -76,8 +76,10 @@ def applicant_page(browser, demo_server, applicant):
 
 def test_the_check_finds_a_violation(page):
     """The checker itself: a page with an image without a text alternative fails it."""
-    page.set_content('<html lang="fi"><title>Testi</title><main><h1>Testi</h1>'
-                     '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></html>')
+    page.set_content(
+        '<html lang="fi"><title>Testi</title><main><h1>Testi</h1>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></html>'
+    )
     assert [v["id"] for v in axe_violations(page)] == ["image-alt"]
 
 
@@ -105,9 +107,9 @@ def test_places_pages(page, language):
     expect(page).to_have_url(re.compile(rf"/{language}/places/.+/17/"))
     assert_accessible(page, language)
     # Oulu (564) is one of its municipalities.
-    expect(page.get_by_role("row").filter(
-        has=page.get_by_role("cell", name="564", exact=True)
-    )).to_have_count(1)
+    expect(
+        page.get_by_role("row").filter(has=page.get_by_role("cell", name="564", exact=True))
+    ).to_have_count(1)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

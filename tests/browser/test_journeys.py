@@ -48,10 +48,13 @@ def focused(page) -> dict:
 def sign_up_with_keyboard(page, email, password, full_name):
     """Tab from the top of the sign-up page through its form, type into each field, and send
     the form with Enter on its button: no mouse."""
-    values = {"email": email, "password1": password, "password2": password,
-              "full_name": full_name}
-    labels = {"email": "Email", "password1": "Password", "password2": "Password (again)",
-              "full_name": "Full name"}
+    values = {"email": email, "password1": password, "password2": password, "full_name": full_name}
+    labels = {
+        "email": "Email",
+        "password1": "Password",
+        "password2": "Password (again)",
+        "full_name": "Full name",
+    }
     typed = []
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -179,8 +182,10 @@ def test_administrator_invites_a_new_member(browser, demo_server, page):
         ).click()
         expect(invited).to_have_url(at(organisation_path))
         expect(invited.get_by_role("status")).to_contain_text(APPLICANT_ORGANISATION)
-        row = invited.get_by_role("table", name=t("fi", "Members")).get_by_role("row").filter(
-            has_text=invitee
+        row = (
+            invited.get_by_role("table", name=t("fi", "Members"))
+            .get_by_role("row")
+            .filter(has_text=invitee)
         )
         expect(row).to_contain_text("Kalle Kutsuttu")
         expect(row).to_contain_text(t("fi", "member").capitalize())
@@ -193,7 +198,8 @@ def test_administrator_invites_a_new_member(browser, demo_server, page):
     expect(members.get_by_role("row").filter(has_text=invitee)).to_have_count(1)
     expect(
         page.get_by_role("table", name=t("fi", "Pending invitations"))
-        .get_by_role("row").filter(has_text=invitee)
+        .get_by_role("row")
+        .filter(has_text=invitee)
     ).to_have_count(0)
     # The administrator could remove the new member again: the page asks first.
     members.get_by_role("link", name=re.compile(re.escape(invitee))).click()

@@ -90,4 +90,8 @@ def test_staff_accounts_have_a_working_totp_and_applicants_none(demo):
 def test_loading_twice_changes_nothing(demo):
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
     assert services.load_demo() is False
-    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts

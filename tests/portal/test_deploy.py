@@ -16,7 +16,10 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-m", "regionet", "check", "--deploy", "--fail-level", "DEBUG"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."

@@ -58,9 +58,7 @@ def test_every_page_links_to_the_notices_and_has_a_skip_link(client):
 
 
 def test_language_switch_keeps_the_page(client):
-    response = client.post(
-        "/i18n/setlang/", {"language": "sv", "next": "/fi/accessibility/"}
-    )
+    response = client.post("/i18n/setlang/", {"language": "sv", "next": "/fi/accessibility/"})
     assert response.status_code == 302
     assert response["Location"] == "/sv/accessibility/"
 

@@ -19,10 +19,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete the demo database and build it again.")
-        parser.add_argument("--no-server", action="store_true",
-                            help="Prepare the database but do not start the server.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo database and build it again."
+        )
+        parser.add_argument(
+            "--no-server",
+            action="store_true",
+            help="Prepare the database but do not start the server.",
+        )
 
     def handle(self, *args, addrport, reset, no_server, **options):
         if not settings.DEBUG:
