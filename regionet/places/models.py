@@ -232,7 +232,8 @@ class MunicipalityPeriod(Validity):
     )
 
     class Meta(Validity.Meta):
-        ordering = ["municipality", "valid_from"]
+        # An open start (None) is the earliest: first on SQLite and PostgreSQL alike.
+        ordering = ["municipality", models.F("valid_from").asc(nulls_first=True)]
         verbose_name = _("municipality period")
         verbose_name_plural = _("municipality periods")
 
@@ -254,7 +255,8 @@ class MunicipalityBoundary(Validity):
     geometry = models.JSONField(_("geometry (GeoJSON)"))
 
     class Meta(Validity.Meta):
-        ordering = ["municipality", "valid_from"]
+        # An open start (None) is the earliest: first on SQLite and PostgreSQL alike.
+        ordering = ["municipality", models.F("valid_from").asc(nulls_first=True)]
         verbose_name = _("municipality boundary")
         verbose_name_plural = _("municipality boundaries")
         constraints = [
