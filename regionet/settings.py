@@ -34,7 +34,7 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin.
     "modeltranslation",
-    "django.contrib.admin",
+    "regionet.apps.RegionetAdminConfig",  # Django's admin, open to funder staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

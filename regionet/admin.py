@@ -1,0 +1,29 @@
+"""The staff interface: Django's admin, open to funders' staff as well as to superusers.
+
+A programme officer or an administrator of a funder reaches the admin by that role; what
+each of them may see and change there is decided per object by the rules permissions of
+the apps (see each app's admin.py and rules.py).
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+# Roles that configure programmes (FunderRole.Role values).
+CONFIGURING_ROLES = ("programme_officer", "administrator")
+
+
+class RegionetAdminSite(admin.AdminSite):
+    site_header = _("Regionet staff interface")
+    site_title = _("Regionet staff interface")
+    index_title = _("Configuration")
+
+    def has_permission(self, request):
+        user = request.user
+        if not user.is_active:
+            return False
+        if user.is_staff:
+            return True
+        from regionet.accounts.models import FunderRole
+
+        return FunderRole.objects.filter(user=user, role__in=CONFIGURING_ROLES).exists()
+
