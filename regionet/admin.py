@@ -26,4 +26,3 @@ class RegionetAdminSite(admin.AdminSite):
         from regionet.accounts.models import FunderRole
 
         return FunderRole.objects.filter(user=user, role__in=CONFIGURING_ROLES).exists()
-

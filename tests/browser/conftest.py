@@ -63,11 +63,11 @@ def demo_server(tmp_path_factory):
     subprocess.run(
         [*regionet, "demo", "--no-server"],
         env=env,
-        check=True,  # noqa: S603
+        check=True,
         stdout=subprocess.DEVNULL,
     )
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    server = subprocess.Popen(
         [*regionet, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -77,7 +77,7 @@ def demo_server(tmp_path_factory):
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(f"{base_url}/fi/", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"{base_url}/fi/", timeout=2)
             break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
