@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "regionet.audit",
     "regionet.places",
+    "regionet.programmes",
+    "regionet.questionnaires",
+    "regionet.events",
     "regionet.portal",
     "regionet.demo",
 ]

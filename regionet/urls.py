@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("regionet.accounts.urls")),
     path("places/", include("regionet.places.urls")),
+    path("events/", include("regionet.events.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""Programmes and calls as data: budgets, earmarks, instruments, themes, zones, phases, criteria."""

@@ -1,0 +1,543 @@
+"""The staff interface of programmes: funder staff configure programmes, calls, phases and criteria.
+
+Officers and administrators of a funder see and change only their funder's programmes
+(``queries.*_managed_by``); every permission is asked from the rules in ``rules.py``.
+Publication state is read-only here: the Publish and Withdraw actions and buttons call the
+doors in ``services.py`` and show every reason they refuse. Dates and times are entered and
+shown in the programme's time zone, so 16.15 means 16.15 where the programme runs.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from regionet.accounts.models import Organisation
+from regionet.places.models import Municipality, Region
+
+from . import queries, services
+from .deadlines import format_deadline
+from .models import (
+    AssessmentThreshold,
+    Call,
+    Criterion,
+    Earmark,
+    Instrument,
+    Phase,
+    Programme,
+    Theme,
+    YearlyBudget,
+    Zone,
+)
+from .money import format_money
+
+
+def _has_perm(request, permission, obj=None) -> bool:
+    return request.user.has_perm(permission, obj)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, str) and value.isdigit()
+
+
+class FunderScopedAdmin(TranslationAdmin):
+    """A top-level admin limited to the programmes of the user's funders."""
+
+    def get_queryset(self, request):
+        managed = self.managed_queryset(request.user)
+        return super().get_queryset(request).filter(pk__in=managed.values("pk"))
+
+    def managed_queryset(self, user):
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return _has_perm(request, "programmes.use_staff_interface")
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return _has_perm(request, "programmes.use_staff_interface")
+        return _has_perm(request, "programmes.manage_programme", obj)
+
+    def has_add_permission(self, request):
+        return _has_perm(request, f"programmes.add_{self.opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return _has_perm(request, "programmes.use_staff_interface")
+        return _has_perm(request, f"programmes.change_{self.opts.model_name}", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return _has_perm(request, "programmes.use_staff_interface")
+        return _has_perm(request, f"programmes.delete_{self.opts.model_name}", obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another funder's object is simply not there: 404 rather than a redirect that
+        # suggests it was deleted.
+        raise Http404
+
+    def get_actions(self, request):
+        # Deleting in bulk would skip the per-object check that published ones stay.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- Time zone: entered and shown in the programme's --------------------------------
+
+    def time_zone_of(self, request, object_id):
+        """The time zone the change page works in (the programme's)."""
+        raise NotImplementedError
+
+    def default_time_zone(self, request):
+        """Before a programme is chosen: that of the user's funder's country, if only one."""
+        zones = set(
+            queries.funders_managed_by(request.user).values_list("country__time_zone", flat=True)
+        )
+        return zones.pop() if len(zones) == 1 else timezone.get_default_timezone_name()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with timezone.override(self.time_zone_of(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Render while the zone is active: the form shows its times at rendering.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+
+class PublishableAdmin(FunderScopedAdmin):
+    """A funder-scoped admin whose objects are published and withdrawn through the doors."""
+
+    publish_door = None
+    unpublish_door = None
+
+    def has_publish_permission(self, request):
+        return _has_perm(request, "programmes.use_staff_interface")
+
+    def _run_door(self, request, objects, door, done_message, refused_message):
+        for obj in objects:
+            try:
+                door(obj, by=request.user)
+            except PermissionDenied:
+                message = gettext("You may not change the publication of '%(object)s'.")
+                messages.error(request, message % {"object": obj})
+            except services.PublishRefused as refusal:
+                for reason in refusal.reasons:
+                    messages.error(request, refused_message % {"object": obj, "reason": reason})
+            else:
+                messages.success(request, done_message % {"object": obj})
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._run_door(
+            request,
+            queryset,
+            self.publish_door,
+            gettext("Published: '%(object)s'."),
+            gettext("'%(object)s' was not published: %(reason)s."),
+        )
+
+    @admin.action(description=_("Withdraw publication"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._run_door(
+            request,
+            queryset,
+            self.unpublish_door,
+            gettext("Publication withdrawn: '%(object)s'."),
+            gettext("The publication of '%(object)s' was not withdrawn: %(reason)s."),
+        )
+
+    actions = ["publish", "unpublish"]
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/publish/",
+                view(self.publish_view),
+                name=f"{name}_publish",
+            ),
+            path(
+                "<path:object_id>/unpublish/",
+                view(self.unpublish_view),
+                name=f"{name}_unpublish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _door_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        action(request, [obj])
+        change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return redirect(reverse(change, args=[obj.pk], current_app=self.admin_site.name))
+
+    def publish_view(self, request, object_id):
+        return self._door_view(request, object_id, lambda r, objs: self.publish(r, objs))
+
+    def unpublish_view(self, request, object_id):
+        return self._door_view(request, object_id, lambda r, objs: self.unpublish(r, objs))
+
+    @admin.display(description=_("ready to publish?"))
+    def publication_check(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        if obj.is_published:
+            return _("Published.")
+        problems = self.problems(obj)
+        if not problems:
+            return _("Yes: nothing stands in the way.")
+        return format_html(
+            "{}<ul>{}</ul>",
+            _("Not yet:"),
+            format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+        )
+
+    def problems(self, obj):
+        raise NotImplementedError
+
+
+class ParentScopedInline:
+    """An inline that may change what its parent (programme, call or phase) lets change."""
+
+    def _parent_perm(self, request, obj, action="change"):
+        if obj is None:
+            return _has_perm(request, f"programmes.add_{self.parent_model._meta.model_name}")
+        return _has_perm(request, f"programmes.{action}_{obj._meta.model_name}", obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return _has_perm(request, "programmes.use_staff_interface")
+        return _has_perm(request, "programmes.manage_programme", obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_perm(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_perm(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_perm(request, obj)
+
+
+# --- Programme ----------------------------------------------------------------------------
+
+
+def _places_scope(request, programme):
+    """The year and countries whose places a programme's zones and towns are chosen from:
+    its first year and its funder's country (a new one: this year, the user's funders')."""
+    if programme is not None:
+        return programme.first_year, [programme.funder.country_id]
+    countries = queries.funders_managed_by(request.user).values("country")
+    return timezone.localdate().year, countries
+
+
+class YearlyBudgetInline(ParentScopedInline, admin.TabularInline):
+    model = YearlyBudget
+    fields = ["year", "amount"]
+    extra = 0
+
+
+class EarmarkInline(ParentScopedInline, TranslationStackedInline):
+    model = Earmark
+    fields = ["code", "name", "rule_description", "amount", "regional_towns_only"]
+    extra = 0
+
+
+class ThemeInline(ParentScopedInline, TranslationTabularInline):
+    model = Theme
+    fields = ["order", "code", "name", "description"]
+    extra = 0
+
+
+class ZoneInline(ParentScopedInline, TranslationStackedInline):
+    model = Zone
+    fields = ["order", "code", "name", "description", "regions", "municipalities"]
+    filter_horizontal = ["regions", "municipalities"]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        year, countries = _places_scope(request, obj)
+        fields = formset.form.base_fields
+        if "regions" in fields:
+            fields["regions"].queryset = Region.objects.valid_in(year).filter(country__in=countries)
+        if "municipalities" in fields:
+            fields["municipalities"].queryset = Municipality.objects.valid_in(year).filter(
+                country__in=countries
+            )
+        return formset
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishableAdmin):
+    list_display = ["name", "funder", "years", "total_budget_display", "state"]
+    list_select_related = ["funder"]
+    list_filter = ["state"]
+    search_fields = ["slug", "name_fi", "name_sv", "name_en"]
+    fieldsets = [
+        (None, {"fields": ["funder", "slug", "name", "description"]}),
+        (
+            _("Money"),
+            {
+                "fields": [
+                    "appropriation_code",
+                    "appropriation_name",
+                    "currency",
+                    "total_budget",
+                    "max_aid_percent",
+                    "min_own_financing_percent",
+                ]
+            },
+        ),
+        (_("Years and time"), {"fields": ["first_year", "last_year", "time_zone"]}),
+        (_("Legal basis"), {"fields": ["legal_basis"]}),
+        (_("Regional towns"), {"fields": ["regional_towns"]}),
+        (_("Publication"), {"fields": ["state", "published_at", "publication_check"]}),
+    ]
+    readonly_fields = ["state", "published_at", "publication_check"]
+    filter_horizontal = ["regional_towns"]
+    inlines = [YearlyBudgetInline, EarmarkInline, ThemeInline, ZoneInline]
+    publish_door = staticmethod(services.publish_programme)
+    unpublish_door = staticmethod(services.unpublish_programme)
+
+    def managed_queryset(self, user):
+        return queries.programmes_managed_by(user)
+
+    def problems(self, obj):
+        return services.programme_problems(obj)
+
+    def time_zone_of(self, request, object_id):
+        zone = None
+        if _is_id(object_id):
+            programmes = queries.programmes_managed_by(request.user).filter(pk=unquote(object_id))
+            zone = programmes.values_list("time_zone", flat=True).first()
+        elif request.POST.get("time_zone") in Programme.TimeZone.values:
+            zone = request.POST["time_zone"]
+        return zone or self.default_time_zone(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "funder":
+            funders = queries.funders_managed_by(request.user)
+            kwargs["queryset"] = funders
+            if len(funders) == 1:
+                kwargs["initial"] = funders[0].pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "regional_towns" in form.base_fields:
+            year, countries = _places_scope(request, obj)
+            form.base_fields["regional_towns"].queryset = Municipality.objects.valid_in(
+                year
+            ).filter(country__in=countries)
+        return form
+
+    @admin.display(description=_("years"), ordering="first_year")
+    def years(self, obj):
+        return f"{obj.first_year}–{obj.last_year}"
+
+    @admin.display(description=_("total budget"), ordering="total_budget")
+    def total_budget_display(self, obj):
+        return format_money(obj.total_budget, obj.currency, get_language())
+
+
+# --- Call ---------------------------------------------------------------------------------
+
+
+class InstrumentForm(forms.ModelForm):
+    allowed_applicant_types = forms.MultipleChoiceField(
+        label=capfirst(_("allowed applicant types")),
+        choices=Organisation.Type.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Instrument
+        fields = ["allowed_applicant_types", "countries", "earmarks"]
+        widgets = {
+            "countries": forms.CheckboxSelectMultiple,
+            "earmarks": forms.CheckboxSelectMultiple,
+        }
+
+
+class InstrumentInline(ParentScopedInline, TranslationStackedInline):
+    model = Instrument
+    form = InstrumentForm
+    fields = [
+        "order",
+        "code",
+        "kind",
+        "name",
+        "description",
+        "allowed_applicant_types",
+        "countries",
+        "min_municipalities",
+        "min_regions",
+        "min_partners",
+        "earmarks",
+    ]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if "earmarks" in formset.form.base_fields:
+            # The earmarks of the call's own programme; on a new call, once it is saved.
+            earmarks = (
+                Earmark.objects.filter(programme=obj.programme) if obj else Earmark.objects.none()
+            )
+            formset.form.base_fields["earmarks"].queryset = earmarks
+        return formset
+
+
+class PhaseInline(ParentScopedInline, TranslationStackedInline):
+    model = Phase
+    fields = [
+        "order",
+        "kind",
+        "name",
+        "description",
+        "opens_at",
+        "closes_at",
+        "requires_invitation",
+    ]
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(PublishableAdmin):
+    list_display = ["name", "programme", "funder", "state"]
+    list_select_related = ["programme", "programme__funder"]
+    list_filter = ["state"]
+    search_fields = ["slug", "name_fi", "name_sv", "name_en"]
+    fieldsets = [
+        (None, {"fields": ["programme", "slug", "name", "description", "decision_info"]}),
+        (_("Publication"), {"fields": ["state", "published_at", "publication_check"]}),
+    ]
+    readonly_fields = ["state", "published_at", "publication_check"]
+    inlines = [InstrumentInline, PhaseInline]
+    publish_door = staticmethod(services.publish_call)
+    unpublish_door = staticmethod(services.unpublish_call)
+
+    def managed_queryset(self, user):
+        return queries.calls_managed_by(user)
+
+    def problems(self, obj):
+        return services.call_problems(obj)
+
+    def time_zone_of(self, request, object_id):
+        programmes = queries.programmes_managed_by(request.user)
+        chosen = request.POST.get("programme") or request.GET.get("programme")
+        if _is_id(object_id):
+            programmes = programmes.filter(calls__pk=unquote(object_id))
+        elif _is_id(chosen):
+            programmes = programmes.filter(pk=chosen)
+        else:
+            return self.default_time_zone(request)
+        zone = programmes.values_list("time_zone", flat=True).first()
+        return zone or self.default_time_zone(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme":
+            kwargs["queryset"] = queries.programmes_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("funder"), ordering="programme__funder")
+    def funder(self, obj):
+        return obj.programme.funder
+
+
+# --- Phase and its criteria ---------------------------------------------------------------
+
+
+class PhaseInstrumentInline(ParentScopedInline):
+    """Rows of a phase for one of its call's instruments; added once the phase is saved."""
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if "instrument" in formset.form.base_fields:
+            instruments = (
+                Instrument.objects.filter(call=obj.call) if obj else Instrument.objects.none()
+            )
+            formset.form.base_fields["instrument"].queryset = instruments
+        return formset
+
+
+class CriterionInline(PhaseInstrumentInline, TranslationStackedInline):
+    model = Criterion
+    fields = ["instrument", "order", "kind", "name", "description", "weight", "threshold"]
+    extra = 0
+
+
+class AssessmentThresholdInline(PhaseInstrumentInline, admin.TabularInline):
+    model = AssessmentThreshold
+    fields = ["instrument", "overall_threshold"]
+    extra = 0
+
+
+@admin.register(Phase)
+class PhaseAdmin(FunderScopedAdmin):
+    """Phases with their assessment criteria and overall thresholds per instrument."""
+
+    list_display = ["name", "call", "kind", "opens", "closes"]
+    list_select_related = ["call", "call__programme"]
+    list_filter = ["kind"]
+    search_fields = ["name_fi", "name_sv", "name_en", "call__slug"]
+    fields = [
+        "call",
+        "order",
+        "kind",
+        "name",
+        "description",
+        "opens_at",
+        "closes_at",
+        "requires_invitation",
+    ]
+    inlines = [CriterionInline, AssessmentThresholdInline]
+
+    def managed_queryset(self, user):
+        return queries.phases_managed_by(user)
+
+    def time_zone_of(self, request, object_id):
+        programmes = queries.programmes_managed_by(request.user)
+        chosen = request.POST.get("call") or request.GET.get("call")
+        if _is_id(object_id):
+            programmes = programmes.filter(calls__phases__pk=unquote(object_id))
+        elif _is_id(chosen):
+            programmes = programmes.filter(calls__pk=chosen)
+        else:
+            return self.default_time_zone(request)
+        zone = programmes.values_list("time_zone", flat=True).first()
+        return zone or self.default_time_zone(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "call":
+            kwargs["queryset"] = queries.calls_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("opens at"), ordering="opens_at")
+    def opens(self, obj):
+        return format_deadline(obj.opens_at, obj.call.programme.time_zone)
+
+    @admin.display(description=_("closes at"), ordering="closes_at")
+    def closes(self, obj):
+        return format_deadline(obj.closes_at, obj.call.programme.time_zone)
