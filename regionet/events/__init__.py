@@ -1,0 +1,1 @@
+"""Events of any organiser: webinars, forum meetings and network meetings, with registration."""
