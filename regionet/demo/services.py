@@ -21,6 +21,7 @@ from django.db import transaction
 from regionet.accounts import services as accounts
 from regionet.accounts.business_ids import make_organisationsnummer, make_y_tunnus
 from regionet.accounts.models import FunderRole, Membership, User
+from regionet.demo.programmes import load_programmes
 from regionet.places.models import Country, Municipality
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -204,6 +205,7 @@ def load_demo() -> bool:
             accounts.grant_funder_role(
                 user=users[account.email], funder=organisations[funder_key], role=role, by=admin
             )
+    load_programmes()
     return True
 
 

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from regionet.portal import programme_views
+
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"open_calls": programme_views.open_calls()})
 
 
 @login_required
