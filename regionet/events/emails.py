@@ -1,5 +1,7 @@
 """The e-mails to registrants, written in the language each one chose when registering."""
 
+from email.mime.text import MIMEText
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
@@ -27,8 +29,6 @@ EXPECTED_STATE = {
     EmailKind.WAITING: "waiting",
     EmailKind.PROMOTED: "confirmed",
 }
-
-CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def event_url(event, site_url: str, language: str) -> str:
@@ -65,11 +65,15 @@ def registration_message(registration, kind: str, token: str, site_url: str) -> 
         to=[registration.email],
     )
     if kind in (EmailKind.CONFIRMED, EmailKind.PROMOTED):
-        message.attach(
-            f"event-{event.pk}.ics",
+        # A ready MIME part: given a content type string, Django would add a second charset.
+        part = MIMEText(
             event_calendar(
                 event, language=language, url=url, site_url=site_url, now=timezone.now()
             ),
-            CALENDAR_CONTENT_TYPE,
+            "calendar",
+            "utf-8",
         )
+        part.set_param("method", "PUBLISH")
+        part.add_header("Content-Disposition", "attachment", filename=f"event-{event.pk}.ics")
+        message.attach(part)
     return message

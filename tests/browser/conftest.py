@@ -67,11 +67,13 @@ def demo_server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
     )
     port = _free_port()
+    # runserver logs every request: to a file, since a pipe nobody reads fills and blocks it.
+    server_log = (tmp / "server.log").open("wb")
     server = subprocess.Popen(
         [*regionet, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -82,11 +84,12 @@ def demo_server(tmp_path_factory):
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
+                raise RuntimeError((tmp / "server.log").read_text()[-2000:]) from None
             time.sleep(0.2)
     yield {"url": base_url, "mail_dir": mail_dir, "env": env}
     server.terminate()
     server.wait(timeout=10)
+    server_log.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from regionet.demo.services import DEMO_PASSWORD
+from regionet.demo.services import DEMO_PASSWORD, current_totp_code
 
 from .conftest import axe_violations
 
@@ -132,3 +132,49 @@ def messages_to(mail_dir: Path, recipient: str, timeout: float = 10.0) -> list[E
 
 def plain_text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+# The 30-second TOTP step whose code each staff account last sent: the server refuses a code
+# used once already (allauth's replay protection), so a second sign-in waits for a new one.
+_TOTP_STEP_USED: dict[str, int] = {}
+
+
+def _unused_totp_code(email_address: str) -> str:
+    """The current code of a demo staff account, not sent before by these tests, and early
+    enough in its 30-second step to reach the server within it."""
+    while True:
+        now = time.time()
+        step, left = int(now // 30), 30 - now % 30
+        if left >= 5 and _TOTP_STEP_USED.get(email_address) != step:
+            _TOTP_STEP_USED[email_address] = step
+            return current_totp_code(email_address, at=now)
+        time.sleep(left + 0.2)
+
+
+def sign_in_with_code(page, email_address: str, language: str = "fi"):
+    """Sign a demo staff account in: the password, then the authenticator (TOTP) code.
+
+    A code another test file sent in the same 30 seconds is refused as used: then once more
+    with the next step's code.
+    """
+    sign_in(page, email_address, language=language)
+    expect(page).to_have_url(re.compile(re.escape(url(language, "mfa_authenticate"))))
+    signed_in, refused = signed_in_as(page, language, email_address), page.get_by_role("alert")
+    for _ in range(2):
+        code = page.get_by_label(label(language, "Code"))
+        code.fill(_unused_totp_code(email_address))
+        with page.expect_navigation():
+            code.press("Enter")
+        expect(signed_in.or_(refused)).to_be_visible()
+        if signed_in.is_visible():
+            return
+    raise AssertionError(f"{email_address} was not signed in with the authenticator code")
+
+
+def definition(scope, term: str):
+    """The <dd> that follows the <dt> `term` in a description list inside `scope`."""
+    return (
+        scope.get_by_role("term")
+        .filter(has_text=re.compile(rf"^\s*{re.escape(term)}\s*$"))
+        .locator("xpath=following-sibling::dd[1]")
+    )

@@ -90,10 +90,11 @@ def test_confirmation_in_the_registrants_language(webinar, on_commit, language):
     assert cancel_lines[0] == f"https://regionet.example/{language}/events/cancel/{token}/"
     assert services.find_registration(token) == registration
 
-    ((filename, content, content_type),) = message.attachments
-    assert filename == f"event-{webinar.pk}.ics"
-    assert content_type == "text/calendar; charset=utf-8; method=PUBLISH"
-    calendar = Calendar.from_ical(content)
+    (part,) = message.attachments
+    assert part.get_filename() == f"event-{webinar.pk}.ics"
+    assert part["Content-Type"] == 'text/calendar; charset="utf-8"; method="PUBLISH"'
+    assert message.message().as_string().count('charset="utf-8"; method="PUBLISH"') == 1
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
     assert str(calendar["method"]) == "PUBLISH"
     (vevent,) = calendar.walk("VEVENT")
     assert vevent.decoded("dtstart") == datetime(2021, 4, 20, 9, 30, tzinfo=UTC)

@@ -98,7 +98,7 @@ def test_cancelling_a_seat_promotes_the_first_on_the_waiting_list(webinar, on_co
         "[Regionet] Sinulle vapautui paikka: Hakuinfo: alueiden välinen verkostoyhteistyö"
     )
     assert "Hei Kalle Kolmas," in message.body.splitlines()
-    assert [name for name, _content, _type in message.attachments] == [f"event-{webinar.pk}.ics"]
+    assert [part.get_filename() for part in message.attachments] == [f"event-{webinar.pk}.ics"]
     # The promotion mail carries a new link; the waiting-list mail's link no longer works.
     new_token = cancellation_token(message)
     assert new_token != waiting_token
