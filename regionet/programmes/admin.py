@@ -101,6 +101,20 @@ class FunderScopedAdmin(TranslationAdmin):
         """The time zone the change page works in (the programme's)."""
         raise NotImplementedError
 
+    def zone_through_programme(self, request, object_id, *, own, parent, parent_lookup):
+        """The zone of the programme that the object (by ``own``), or the parent chosen in the
+        form (field ``parent``, by ``parent_lookup``), belongs to."""
+        programmes = queries.programmes_managed_by(request.user)
+        chosen = request.POST.get(parent) or request.GET.get(parent)
+        if _is_id(object_id):
+            programmes = programmes.filter(**{own: unquote(object_id)})
+        elif _is_id(chosen):
+            programmes = programmes.filter(**{parent_lookup: chosen})
+        else:
+            return self.default_time_zone(request)
+        zone = programmes.values_list("time_zone", flat=True).first()
+        return zone or self.default_time_zone(request)
+
     def default_time_zone(self, request):
         """Before a programme is chosen: that of the user's funder's country, if only one."""
         zones = set(
@@ -442,16 +456,9 @@ class CallAdmin(PublishableAdmin):
         return services.call_problems(obj)
 
     def time_zone_of(self, request, object_id):
-        programmes = queries.programmes_managed_by(request.user)
-        chosen = request.POST.get("programme") or request.GET.get("programme")
-        if _is_id(object_id):
-            programmes = programmes.filter(calls__pk=unquote(object_id))
-        elif _is_id(chosen):
-            programmes = programmes.filter(pk=chosen)
-        else:
-            return self.default_time_zone(request)
-        zone = programmes.values_list("time_zone", flat=True).first()
-        return zone or self.default_time_zone(request)
+        return self.zone_through_programme(
+            request, object_id, own="calls__pk", parent="programme", parent_lookup="pk"
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "programme":
@@ -518,16 +525,9 @@ class PhaseAdmin(FunderScopedAdmin):
         return queries.phases_managed_by(user)
 
     def time_zone_of(self, request, object_id):
-        programmes = queries.programmes_managed_by(request.user)
-        chosen = request.POST.get("call") or request.GET.get("call")
-        if _is_id(object_id):
-            programmes = programmes.filter(calls__phases__pk=unquote(object_id))
-        elif _is_id(chosen):
-            programmes = programmes.filter(calls__pk=chosen)
-        else:
-            return self.default_time_zone(request)
-        zone = programmes.values_list("time_zone", flat=True).first()
-        return zone or self.default_time_zone(request)
+        return self.zone_through_programme(
+            request, object_id, own="calls__phases__pk", parent="call", parent_lookup="calls__pk"
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "call":
