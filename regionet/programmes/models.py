@@ -6,6 +6,7 @@ Instants are stored in UTC; a programme's ``time_zone`` says how its deadlines a
 Money is ``Decimal`` with two places.
 """
 
+import string
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,16 @@ def validate_half_points(value):
             _("Use half points: %(value)s is not a multiple of 0.5."),
             code="half_points",
             params={"value": value},
+        )
+
+
+def validate_record_number_format(value):
+    """A record number format must use {number} and {year} and nothing else in braces."""
+    names = [parsed[1] for parsed in string.Formatter().parse(value) if parsed[1] is not None]
+    if sorted(names) != ["number", "year"]:
+        raise ValidationError(
+            _("Use {number} and {year} exactly once each, e.g. TEM/{number}/{year}."),
+            code="record_number_format",
         )
 
 
@@ -75,6 +86,19 @@ class Programme(models.Model):
     )
     max_aid_percent = models.DecimalField(_("maximum aid share (%)"), **PERCENT)
     min_own_financing_percent = models.DecimalField(_("minimum own financing (%)"), **PERCENT)
+    indirect_cost_percent = models.DecimalField(
+        _("flat rate of indirect costs (% of personnel costs)"),
+        **PERCENT,
+        default=Decimal("0.00"),
+        help_text=_("Indirect costs are computed from personnel costs at this rate; 0 for none."),
+    )
+    record_number_format = models.CharField(
+        _("record number format"),
+        max_length=60,
+        default="{number}/{year}",
+        validators=[validate_record_number_format],
+        help_text=_("How the registry numbers applications, e.g. TEM/{number}/{year}."),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.HELSINKI
     )
