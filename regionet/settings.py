@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "regionet.programmes",
     "regionet.questionnaires",
     "regionet.events",
+    "regionet.notifications",
     "regionet.portal",
     "regionet.demo",
 ]
@@ -219,4 +220,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("regionet.accounts.urls")),
     path("places/", include("regionet.places.urls")),
     path("events/", include("regionet.events.urls")),
+    path("notifications/", include("regionet.notifications.urls")),
     path("programmes/", include("regionet.portal.programme_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
