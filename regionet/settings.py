@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "regionet.questionnaires",
     "regionet.events",
     "regionet.notifications",
+    "regionet.applications",
     "regionet.portal",
     "regionet.demo",
 ]

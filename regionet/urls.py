@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("regionet.events.urls")),
     path("notifications/", include("regionet.notifications.urls")),
     path("programmes/", include("regionet.portal.programme_urls")),
+    path("applications/", include("regionet.applications.urls")),
+    path("workspace/", include("regionet.applications.workspace_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,159 @@
+"""The checklist an application must pass before it can be submitted, in plain language.
+
+``application_checks(application)`` combines the instrument's eligibility rules (applicant
+types, municipalities and regions, confirmed partners: ``programmes.eligibility``) with the
+completeness of the draft (title, summary, required answers) and the budget's consistency
+(financing covers the net costs to the cent, the aid share within the cap, own financing).
+The applicant sees it before submitting, the submit door refuses on any blocking failure,
+and the officer sees the same result.
+"""
+
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+from django.utils.translation import get_language, gettext
+
+from regionet.programmes import eligibility as rules_of_call
+from regionet.programmes.money import format_money
+from regionet.questionnaires.answers import validate_answers
+
+from . import budget as budget_math
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    passed: bool
+    message: str
+    # A failing blocking check keeps the application from being submitted.
+    blocking: bool = True
+
+
+def consortium_facts(application) -> rules_of_call.ConsortiumFacts:
+    from .services import facts_year
+
+    partners = list(application.partners.all())
+    municipality_ids = [m.pk for m in application.municipalities.all()]
+    return rules_of_call.ConsortiumFacts(
+        coordinator_type=application.coordinator.type,
+        partner_types=tuple(p.organisation.type for p in partners),
+        municipality_regions=rules_of_call.municipality_regions_in(
+            municipality_ids, facts_year(application)
+        ),
+        countries=frozenset(
+            [application.coordinator.country.code] + [p.organisation.country.code for p in partners]
+        ),
+        confirmed_partners=sum(1 for p in partners if p.is_confirmed),
+    )
+
+
+def budget_totals(application) -> budget_math.BudgetTotals:
+    return budget_math.totals(
+        ((r.year, r.category, r.amount) for r in application.budget_rows.all()),
+        ((r.year, r.amount) for r in application.income_rows.all()),
+    )
+
+
+def financing_check(application, totals=None) -> budget_math.FinancingCheck:
+    programme = application.phase.call.programme
+    return budget_math.check_financing(
+        totals or budget_totals(application),
+        aid_requested=application.aid_requested,
+        own_financing=application.own_financing,
+        other_public_funding=application.other_public_funding,
+        max_aid_percent=programme.max_aid_percent,
+        min_own_percent=programme.min_own_financing_percent,
+    )
+
+
+def application_checks(application) -> list[Check]:
+    programme = application.phase.call.programme
+    currency = programme.currency
+    checks = [
+        Check("title", bool(application.title.strip()), gettext("The project has a title")),
+        Check("summary", bool(application.summary.strip()), gettext("The project has a summary")),
+    ]
+    version = application.questionnaire_version
+    if version is not None:
+        problems = validate_answers(version, application.answers)
+        checks.append(
+            Check(
+                "answers",
+                not problems,
+                gettext("Every required question is answered")
+                if not problems
+                else gettext("Questions to answer or correct: %(count)d")
+                % {"count": len(problems)},
+            )
+        )
+    rules = rules_of_call.EligibilityRules.of(application.instrument)
+    for result in rules_of_call.check_eligibility(rules, consortium_facts(application)):
+        checks.append(Check(result.code, result.passed, result.message))
+
+    unconfirmed = [p for p in application.partners.all() if not p.is_confirmed]
+    checks.append(
+        Check(
+            "partners_confirmed",
+            not unconfirmed,
+            gettext("Every partner has confirmed its participation")
+            if not unconfirmed
+            else gettext("Partners yet to confirm: %(names)s")
+            % {"names": ", ".join(str(p.organisation) for p in unconfirmed)},
+        )
+    )
+
+    totals = budget_totals(application)
+    checks.append(
+        Check(
+            "budget",
+            totals.total_costs > 0,
+            gettext("The budget has costs: %(total)s")
+            % {"total": format_money(totals.total_costs, currency)},
+        )
+    )
+    financing = financing_check(application, totals)
+    checks.append(
+        Check(
+            "financing_balanced",
+            financing.balanced,
+            gettext("The financing plan covers the costs less income: %(financing)s of %(net)s")
+            % {
+                "financing": format_money(financing.total_financing, currency),
+                "net": format_money(financing.net_costs, currency),
+            },
+        )
+    )
+    checks.append(
+        Check(
+            "aid_share",
+            financing.aid_within_cap,
+            gettext("Aid at most %(cap)s %% of the costs: %(share)s %%")
+            % {
+                "cap": _percent(financing.max_aid_percent),
+                "share": _percent(financing.aid_percent),
+            },
+        )
+    )
+    if financing.min_own_percent:
+        checks.append(
+            Check(
+                "own_financing",
+                financing.own_financing_sufficient,
+                gettext("Own financing at least %(minimum)s %% of the costs: %(share)s %%")
+                % {
+                    "minimum": _percent(financing.min_own_percent),
+                    "share": _percent(financing.own_percent),
+                },
+            )
+        )
+    return checks
+
+
+def _percent(value) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.##", locale=(get_language() or "fi")[:2])
+
+
+def can_submit(checks) -> bool:
+    return all(check.passed for check in checks if check.blocking)

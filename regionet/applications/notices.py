@@ -1,0 +1,136 @@
+"""The notices the application doors queue: who gets them, in which language, with what.
+
+Called inside the door's transaction; the outbox (``regionet.notifications``) sends after
+commit. Contexts hold plain values only (texts of the call in all three languages, ISO
+instants), so each notice is written in its recipient's language when it is sent.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from regionet.accounts.models import Membership
+from regionet.notifications.attachments import attachment
+from regionet.notifications.services import notify
+
+RECEIPT_PDF = "applications.receipt_pdf"
+
+
+def _texts(obj, field: str) -> dict[str, str]:
+    return {code: getattr(obj, f"{field}_{code}", "") or "" for code, _ in settings.LANGUAGES}
+
+
+def _url(name: str, language: str, **kwargs) -> str:
+    with translation.override(language):
+        return settings.REGIONET_SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+
+
+def _context(application, language: str, **extra) -> dict:
+    return {
+        "application_title": application.title,
+        "record_number": application.record_number or "",
+        "call_name": _texts(application.phase.call, "name"),
+        "organisation_name": str(application.coordinator),
+        "time_zone": application.phase.call.programme.time_zone,
+        "url": _url("applications:detail", language, pk=application.pk),
+        **extra,
+    }
+
+
+def _members(organisation_id):
+    return [
+        membership.user
+        for membership in Membership.objects.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+
+
+def receipt(submission):
+    """The receipt to the submitter, in the application's language, with the PDF attached."""
+    application = submission.application
+    language = application.language
+    notify(
+        kind="application.receipt",
+        recipient=submission.submitted_by,
+        language=language,
+        context=_context(
+            application,
+            language,
+            received_at=submission.received_at.isoformat(),
+            number=submission.number,
+            sha256=submission.sha256,
+            url=_url("applications:receipt", language, pk=application.pk, number=submission.number),
+        ),
+        attachments=[attachment(RECEIPT_PDF, submission=submission.pk)],
+        dedupe_key=f"receipt:{submission.pk}",
+    )
+
+
+def completion_requested(request):
+    application = request.application
+    for user in _members(application.coordinator_id):
+        language = user.preferred_language or application.language
+        notify(
+            kind="application.completion_requested",
+            recipient=user,
+            language=language,
+            context=_context(
+                application,
+                language,
+                deadline=request.closes_at.isoformat(),
+                message=request.message,
+                items=list(request.items),
+            ),
+            dedupe_key=f"completion:{request.pk}:{user.pk}",
+        )
+
+
+def partner_invited(partner):
+    application = partner.application
+    for user in _members(partner.organisation_id):
+        language = user.preferred_language or application.language
+        notify(
+            kind="application.partner_invited",
+            recipient=user,
+            context=_context(
+                application,
+                language,
+                url=_url("applications:confirm_partner", language, pk=partner.pk),
+                partner_name=str(partner.organisation),
+            ),
+            language=language,
+        )
+
+
+def _to_coordinator(application, kind: str, **extra):
+    for user in _members(application.coordinator_id):
+        language = user.preferred_language or application.language
+        notify(
+            kind=kind,
+            recipient=user,
+            language=language,
+            context=_context(application, language, **extra),
+        )
+
+
+def withdrawn(application):
+    _to_coordinator(application, "application.withdrawn")
+
+
+def late_admission(admission):
+    _to_coordinator(
+        admission.application,
+        "application.late_admission",
+        deadline=admission.valid_until.isoformat(),
+        message=admission.reason,
+    )
+
+
+def invited_to_full_phase(invitation):
+    _to_coordinator(
+        invitation.idea,
+        "application.invited_to_full_phase",
+        deadline=invitation.phase.closes_at.isoformat(),
+        url=_url("applications:start", invitation.idea.language, call=invitation.phase.call_id),
+    )

@@ -1,0 +1,139 @@
+/* Autosave of an application's section forms. The forms work without this file (HTMX and
+ * this script only enhance them); it
+ *  - lets HTMX swap in the status fragments of 401 (signed out), 403 (no longer editable),
+ *    409 (someone else saved first) and 422 (not saved: errors), which HTMX 2 leaves out by
+ *    default, and only those (they carry an X-Save-Status header);
+ *  - sends the current CSRF cookie, because signing in again in another tab rotates it;
+ *  - pauses autosave on a form after a conflict, so the refused text is not sent again;
+ *  - reports lost connections and server errors in the status line;
+ *  - counts the characters of a limited text and filters the municipality list.
+ */
+(function () {
+  "use strict";
+
+  // HTMX 2 swaps only 2xx answers (htmx.config.responseHandling). The section views mark
+  // their status fragments with an X-Save-Status header, also on 401, 403, 409 and 422: those
+  // are swapped in; any other error page (a CSRF failure, a server error) is not, and the
+  // status line says so instead.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader("X-Save-Status")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  function cookie(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var index = parts[i].indexOf("=");
+      if (parts[i].slice(0, index) === name) {
+        return decodeURIComponent(parts[i].slice(index + 1));
+      }
+    }
+    return "";
+  }
+
+  function autosaveForm(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.hasAttribute && elt.hasAttribute("data-autosave") ? elt : null;
+  }
+
+  function say(form, attribute) {
+    var status = form.querySelector("#save-status");
+    if (status && status.getAttribute(attribute)) {
+      status.textContent = status.getAttribute(attribute);
+    }
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!autosaveForm(event)) return;
+    var token = cookie("csrftoken");
+    if (token) {
+      event.detail.headers["X-CSRFToken"] = token;
+      event.detail.parameters["csrfmiddlewaretoken"] = token;
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = autosaveForm(event);
+    if (form && form.hasAttribute("data-autosave-paused")) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = autosaveForm(event);
+    if (form && event.detail.xhr && event.detail.xhr.status === 409) {
+      form.setAttribute("data-autosave-paused", "");
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = autosaveForm(event);
+    if (form) say(form, "data-offline-message");
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = autosaveForm(event);
+    if (form) say(form, "data-error-message");
+  });
+
+  function characterCount(box) {
+    var field = box.querySelector("textarea");
+    var message = box.querySelector(".character-count__message");
+    var limit = parseInt(box.getAttribute("data-limit"), 10);
+    if (!field || !message || !limit) return;
+    var timer = null;
+    function update() {
+      var left = limit - field.value.length;
+      var template = box.getAttribute(left >= 0 ? "data-left" : "data-over");
+      message.textContent = template.replace("{count}", String(Math.abs(left)));
+      message.classList.toggle("character-count__message--over", left < 0);
+    }
+    message.hidden = false;
+    update();
+    field.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 800);
+    });
+  }
+
+  function municipalityFilter(box) {
+    var input = box.querySelector("input");
+    var result = box.querySelector("[aria-live]");
+    var groups = document.querySelectorAll("[data-municipality-group]");
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      var shown = 0;
+      groups.forEach(function (group) {
+        var visible = 0;
+        group.querySelectorAll("li[data-name]").forEach(function (item) {
+          var match = !query || item.getAttribute("data-name").indexOf(query) !== -1;
+          item.hidden = !match;
+          if (match) visible++;
+        });
+        group.hidden = visible === 0;
+        shown += visible;
+      });
+      result.textContent = query
+        ? box.getAttribute("data-shown").replace("{count}", String(shown))
+        : "";
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("[data-autosave-note]").forEach(function (note) {
+      note.hidden = false;
+    });
+    document.querySelectorAll("[data-character-count]").forEach(characterCount);
+    document.querySelectorAll("[data-municipality-filter]").forEach(municipalityFilter);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,821 @@
+"""Attachments are accepted by what they contain, within the size limit, under a safe name."""
+
+import hashlib
+import io
+import struct
+import unicodedata
+import zipfile
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.utils import translation
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from regionet.applications import uploads
+from regionet.applications.uploads import (
+    ALLOWED_KINDS,
+    AttachmentField,
+    CheckedUpload,
+    check_upload,
+    detect_kind,
+    sanitise_filename,
+)
+
+MB = 1024 * 1024
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT_TYPE = "application/vnd.oasis.opendocument.text"
+WORD_MAIN = DOCX_TYPE + ".main+xml"
+EXCEL_MAIN = XLSX_TYPE.replace(".sheet", ".sheet.main+xml")
+
+
+# --- Documents built in the test ---------------------------------------------------------
+
+
+def make_pdf(text: str = "Hankesuunnitelma") -> bytes:
+    """A minimal valid PDF of one page with ``text``, with a correct cross-reference table."""
+    stream = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def make_zip(members, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A ZIP of ``members`` (name → bytes, or name → (bytes, compress type)), in order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            data, method = content if isinstance(content, tuple) else (content, compression)
+            archive.writestr(zipfile.ZipInfo(name, (2021, 6, 2, 16, 15, 0)), data, method)
+    return buffer.getvalue()
+
+
+def content_types(*overrides, defaults=()) -> bytes:
+    parts = [
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+    ]
+    parts += [f'<Default Extension="{ext}" ContentType="{ct}"/>' for ext, ct in defaults]
+    parts += [f'<Override PartName="{part}" ContentType="{ct}"/>' for part, ct in overrides]
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + "".join(parts)
+        + "</Types>"
+    ).encode()
+
+
+def package_rels(target: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/officeDocument" Target="{target}"/></Relationships>'
+    ).encode()
+
+
+WORD_DOCUMENT = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>Hankesuunnitelma</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def docx_members(main_type: str = WORD_MAIN, *, extra_types=()) -> dict:
+    return {
+        "[Content_Types].xml": content_types(("/word/document.xml", main_type), *extra_types),
+        "_rels/.rels": package_rels("word/document.xml"),
+        "word/document.xml": WORD_DOCUMENT,
+    }
+
+
+def make_docx(**kwargs) -> bytes:
+    return make_zip(docx_members(**kwargs))
+
+
+def make_xlsx() -> bytes:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return make_zip(
+        {
+            "[Content_Types].xml": content_types(
+                ("/xl/workbook.xml", EXCEL_MAIN),
+                (
+                    "/xl/worksheets/sheet1.xml",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+                ),
+            ),
+            "_rels/.rels": package_rels("xl/workbook.xml"),
+            "xl/workbook.xml": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+                f'<sheet name="Budjetti" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ).encode(),
+            "xl/_rels/workbook.xml.rels": (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+                b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                b"</Relationships>"
+            ),
+            "xl/worksheets/sheet1.xml": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{main}"><sheetData><row r="1">'
+                f'<c r="A1"><v>7000000</v></c></row></sheetData></worksheet>'
+            ).encode(),
+        }
+    )
+
+
+ODT_MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    b' manifest:version="1.2">'
+    b'<manifest:file-entry manifest:full-path="/" manifest:media-type="'
+    + ODT_TYPE.encode()
+    + b'"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    b"</manifest:manifest>"
+)
+ODT_CONTENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    b"<office:body><office:text><text:p>Hankesuunnitelma</text:p></office:text></office:body>"
+    b"</office:document-content>"
+)
+
+
+def odt_members(mimetype: bytes = ODT_TYPE.encode(), *, stored: bool = True) -> dict:
+    return {
+        "mimetype": (mimetype, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED),
+        "content.xml": ODT_CONTENT,
+        "META-INF/manifest.xml": ODT_MANIFEST,
+    }
+
+
+def make_odt(**kwargs) -> bytes:
+    return make_zip(odt_members(**kwargs))
+
+
+def mark_encrypted(archive: bytes, member: str) -> bytes:
+    """Set the "encrypted" flag of ``member`` in its local header and central directory."""
+    data = bytearray(archive)
+    name = member.encode()
+    for signature, flag_offset, name_offset in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            if data[start + name_offset : start + name_offset + len(name)] == name:
+                (flags,) = struct.unpack_from("<H", data, start + flag_offset)
+                struct.pack_into("<H", data, start + flag_offset, flags | 0x1)
+            start += 4
+    return bytes(data)
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def error_code(file, **kwargs) -> str:
+    with pytest.raises(ValidationError) as raised:
+        check_upload(file, **kwargs)
+    return raised.value.code
+
+
+# --- Accepted documents -------------------------------------------------------------------
+
+
+def test_allowed_kinds_name_their_canonical_extension_and_content_type():
+    assert {kind: (k.extension, k.content_type) for kind, k in ALLOWED_KINDS.items()} == {
+        "pdf": (".pdf", "application/pdf"),
+        "docx": (".docx", DOCX_TYPE),
+        "xlsx": (".xlsx", XLSX_TYPE),
+        "odt": (".odt", ODT_TYPE),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "kind", "content_type"),
+    [
+        ("Hankesuunnitelma.pdf", make_pdf, "pdf", "application/pdf"),
+        ("Hankesuunnitelma.docx", make_docx, "docx", DOCX_TYPE),
+        ("Budjetti 2021–2023.xlsx", make_xlsx, "xlsx", XLSX_TYPE),
+        ("Sitoumus.odt", make_odt, "odt", ODT_TYPE),
+    ],
+)
+def test_a_valid_document_is_accepted_with_its_kind_size_and_hash(name, build, kind, content_type):
+    content = build()
+    # The browser's content type plays no part.
+    checked = check_upload(upload(name, content, "text/html"))
+
+    assert checked == CheckedUpload(
+        kind=kind,
+        content_type=content_type,
+        safe_name=sanitise_filename(name),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def on_disk(name: str, content: bytes) -> TemporaryUploadedFile:
+    file = TemporaryUploadedFile(name, "application/octet-stream", len(content), None)
+    file.write(content)
+    file.seek(0)
+    return file
+
+
+def test_the_hash_and_size_are_of_the_whole_content_read_in_chunks():
+    content = b"%PDF-1.7\n" + bytes(range(256)) * 800 + b"\n%%EOF\n"
+    with on_disk("iso.pdf", content) as file:
+        checked = check_upload(file)
+        assert file.tell() == 0
+
+    assert checked.size == 204_816
+    assert checked.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_plain_binary_file_object_is_checked_too():
+    content = make_docx()
+    file = io.BytesIO(content)
+
+    checked = check_upload(file, max_bytes=len(content))
+
+    assert (checked.kind, checked.safe_name, checked.size) == (
+        "docx",
+        "attachment.docx",
+        len(content),
+    )
+    assert file.tell() == 0
+
+
+def test_a_document_on_disk_is_recognised():
+    content = make_xlsx()
+    with on_disk("Budjetti.xlsx", content) as file:
+        checked = check_upload(file)
+
+    assert (checked.kind, checked.size) == ("xlsx", len(content))
+
+
+@pytest.mark.parametrize(
+    ("name", "safe_name"),
+    [
+        ("HANKE.PDF", "HANKE.pdf"),
+        ("Hankesuunnitelma", "Hankesuunnitelma.pdf"),
+        ("Budjetti v2.1", "Budjetti v2.1.pdf"),
+        ("", "attachment.pdf"),
+        ("../../etc/passwd", "passwd.pdf"),
+    ],
+)
+def test_the_safe_name_ends_in_the_canonical_extension(name, safe_name):
+    file = upload(name, make_pdf()) if name else io.BytesIO(make_pdf())
+
+    assert check_upload(file).safe_name == safe_name
+
+
+def test_a_pdf_with_a_preamble_and_trailing_bytes_is_accepted():
+    content = b"\xef\xbb\xbf" + make_pdf() + b"\r\n\x00\x00"
+    assert detect_kind(io.BytesIO(content)) == "pdf"
+
+
+def test_detect_kind_rewinds_the_file():
+    file = io.BytesIO(make_odt())
+    file.seek(17)
+    assert detect_kind(file) == "odt"
+    assert file.tell() == 0
+
+
+# --- Refused content ----------------------------------------------------------------------
+
+
+def test_a_pdf_named_docx_is_refused_as_a_name_mismatch():
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("Hankesuunnitelma.docx", make_pdf()))
+
+    assert raised.value.code == "name_mismatch"
+    assert raised.value.messages == [
+        "The file's content is not what its name says: the name ends in .docx, "
+        "but the content is PDF. Rename the file or choose the right one."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [("Budjetti.xlsx", make_docx), ("Sitoumus.docx", make_odt), ("liite.odt", make_xlsx)],
+)
+def test_documents_of_another_kind_are_name_mismatches(name, build):
+    assert error_code(upload(name, build())) == "name_mismatch"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 500 + b"%%EOF", id="exe"),
+        pytest.param(
+            b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", id="html"
+        ),
+        pytest.param(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", id="pdf-without-eof"),
+        pytest.param(b" " * 1024 + make_pdf(), id="pdf-magic-after-1024-bytes"),
+        pytest.param(make_pdf() + b"\x00" * 1024, id="eof-not-near-the-end"),
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, id="legacy-doc"),
+        pytest.param(make_zip({"README.txt": b"hello"}), id="plain-zip"),
+        pytest.param(make_zip({"[Content_Types].xml": content_types()}), id="ooxml-no-main"),
+        pytest.param(b"PK\x03\x04 not really a zip", id="broken-zip"),
+        pytest.param(make_odt(stored=False), id="odt-mimetype-compressed"),
+        pytest.param(
+            make_odt(mimetype=b"application/vnd.oasis.opendocument.spreadsheet"), id="ods"
+        ),
+        pytest.param(
+            make_zip({"content.xml": ODT_CONTENT, **odt_members()}), id="mimetype-not-first"
+        ),
+        pytest.param(
+            make_docx(
+                main_type="application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.template.main+xml"
+            ),
+            id="dotx",
+        ),
+    ],
+)
+def test_content_that_is_no_allowed_document_is_refused(content):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("liite.pdf", content))
+
+    assert raised.value.code == "unsupported_type"
+    assert raised.value.messages == [
+        "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
+    ]
+
+
+def test_an_empty_file_is_refused():
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("tyhjä.pdf", b""))
+
+    assert (raised.value.code, raised.value.messages) == ("empty", ["The file is empty."])
+
+
+# --- Size --------------------------------------------------------------------------------
+
+
+def padded_pdf(size: int) -> bytes:
+    head, tail = b"%PDF-1.7\n", b"\n%%EOF\n"
+    return head + b"\x00" * (size - len(head) - len(tail)) + tail
+
+
+def test_exactly_the_default_limit_is_accepted_and_one_byte_more_refused(settings):
+    del settings.REGIONET_MAX_UPLOAD_BYTES  # the default, not the project's setting
+    assert uploads.max_upload_bytes() == 20 * MB
+
+    checked = check_upload(upload("iso.pdf", padded_pdf(20 * MB)))
+    assert (checked.kind, checked.size) == ("pdf", 20 * MB)
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("iso.pdf", padded_pdf(20 * MB + 1)))
+    assert raised.value.code == "too_large"
+    assert raised.value.messages == ["The file is too large: 20.1 MB. The limit is 20 MB."]
+
+
+def test_the_message_names_the_size_and_the_limit_in_megabytes():
+    file = upload("iso.pdf", b"")
+    file.size = int(25.3 * MB)  # the upload handler's count; nothing is read before the check
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(file)
+
+    assert raised.value.messages == ["The file is too large: 25.3 MB. The limit is 20 MB."]
+
+
+def test_the_size_in_the_message_uses_the_languages_decimal_separator(settings):
+    settings.REGIONET_MAX_UPLOAD_BYTES = int(1.5 * MB)
+    file = upload("iso.pdf", b"")
+    file.size = int(2.25 * MB)
+
+    with translation.override("fi"), pytest.raises(ValidationError) as raised:
+        check_upload(file)
+
+    assert raised.value.params == {"size": "2,3", "limit": "1,5"}
+
+
+def test_the_setting_sets_the_limit(settings):
+    settings.REGIONET_MAX_UPLOAD_BYTES = 1000
+    assert check_upload(upload("a.pdf", padded_pdf(1000))).size == 1000
+    assert error_code(upload("a.pdf", padded_pdf(1001))) == "too_large"
+
+
+def test_the_limit_holds_for_file_objects_without_a_declared_size():
+    assert check_upload(io.BytesIO(padded_pdf(600)), max_bytes=600).size == 600
+    assert error_code(io.BytesIO(padded_pdf(601)), max_bytes=600) == "too_large"
+
+
+def test_a_declared_size_below_the_content_does_not_get_past_the_limit():
+    file = upload("a.pdf", padded_pdf(2000))
+    file.size = 10
+
+    assert error_code(file, max_bytes=1000) == "too_large"
+
+
+# --- Archives ------------------------------------------------------------------------------
+
+
+def test_a_member_that_unpacks_more_than_a_hundredfold_is_a_bomb():
+    members = docx_members()
+    members["word/media/padding.bin"] = b"\x00" * (2 * MB)
+    bomb = make_zip(members)
+    assert len(bomb) < 20_000
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("pommi.docx", bomb))
+
+    assert raised.value.code == "archive_bomb"
+    assert raised.value.messages == [
+        "The file was not accepted: its packed content unpacks to an unusually large size."
+    ]
+
+
+def test_small_parts_may_compress_well_beyond_a_hundredfold():
+    members = docx_members()
+    members["word/styles.xml"] = b"<w:style/>" * 50_000  # 500 kB, compresses ~1000:1
+
+    assert check_upload(upload("tyylit.docx", make_zip(members))).kind == "docx"
+
+
+def test_the_total_unpacked_size_is_limited(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 300_000)
+    members = docx_members()
+    # Random bytes do not compress: three 120 kB members unpack to 360 kB at ratio ~1.
+    for number in range(3):
+        members[f"word/media/image{number}.png"] = hashlib.shake_256(b"%d" % number).digest(120_000)
+    archive = make_zip(members)
+
+    assert error_code(upload("kuvat.docx", archive)) == "archive_bomb"
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 400_000)
+    assert check_upload(upload("kuvat.docx", archive)).kind == "docx"
+
+
+def test_too_many_members_is_a_bomb(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_ZIP_MEMBERS", 5)
+    members = docx_members()
+    members.update({f"word/part{n}.xml": b"<p/>" for n in range(3)})
+
+    assert error_code(upload("osat.docx", make_zip(members))) == "archive_bomb"
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("salainen.docx", lambda: mark_encrypted(make_docx(), "word/document.xml")),
+        ("salainen.odt", lambda: mark_encrypted(make_odt(), "content.xml")),
+        (
+            "salainen.odt",
+            lambda: make_zip(
+                {
+                    **odt_members(),
+                    "META-INF/manifest.xml": ODT_MANIFEST.replace(
+                        b'media-type="text/xml"/>',
+                        b'media-type="text/xml"><manifest:encryption-data '
+                        b'manifest:checksum-type="SHA1/1K"/></manifest:file-entry>',
+                    ),
+                }
+            ),
+        ),
+        (
+            # A DOCX saved with a password to open is an OLE file around the encrypted ZIP.
+            "salainen.docx",
+            # The stream's name straddles two 64 kB reads.
+            lambda: (
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                + b"\x00" * (65_536 - 8 - 10)
+                + "EncryptedPackage".encode("utf-16-le")
+                + b"\x00" * 1000
+            ),
+        ),
+    ],
+    ids=["zip-member", "odt-member", "odf-manifest", "office-password"],
+)
+def test_encrypted_documents_are_refused(name, build):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, build()))
+
+    assert raised.value.code == "encrypted"
+    assert raised.value.messages == [
+        "The file is password-protected or encrypted, so it cannot be read. "
+        "Save a copy without a password and upload that."
+    ]
+
+
+def test_the_encrypted_fixture_differs_from_a_valid_document_only_by_its_flag():
+    assert check_upload(upload("avoin.docx", make_docx())).kind == "docx"
+    encrypted = mark_encrypted(make_docx(), "word/document.xml")
+    assert len(encrypted) == len(make_docx())
+    assert sum(a != b for a, b in zip(encrypted, make_docx(), strict=True)) == 2
+
+
+VBA = "application/vnd.ms-office.vbaProject"
+
+
+@pytest.mark.parametrize(
+    ("name", "members"),
+    [
+        ("makrot.docx", {**docx_members(), "word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+        (
+            "makrot.docx",
+            docx_members(main_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
+        ),
+        (
+            "makrot.docm",
+            {
+                **docx_members(
+                    main_type="application/vnd.ms-word.document.macroEnabled.main+xml",
+                    extra_types=[("/word/vbaProject.bin", VBA)],
+                ),
+                "word/vbaProject.bin": b"\xd0\xcf\x11\xe0",
+            },
+        ),
+        (
+            "makrot.xlsx",
+            {
+                **docx_members(main_type="application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+            },
+        ),
+        (
+            "makrot.xlsx",
+            {
+                **docx_members(extra_types=[("/xl/macrosheets/sheet1.xml", "application/xml")]),
+                "xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>",
+            },
+        ),
+        (
+            "makrot.odt",
+            {
+                **odt_members(),
+                "Basic/script-lc.xml": b"<library:libraries/>",
+                "Basic/Standard/script-lb.xml": b"<library:library/>",
+                "Basic/Standard/Module1.xml": b"<script:module>Sub Main</script:module>",
+            },
+        ),
+        ("makrot.odt", {**odt_members(), "Scripts/python/run.py": b"import os"}),
+    ],
+    ids=["vba-part", "docm-type", "docm", "xlsm-type", "excel4-macrosheet", "odt-basic", "odt-py"],
+)
+def test_documents_with_macros_are_refused(name, members):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, make_zip(members)))
+
+    assert raised.value.code == "macros"
+    assert raised.value.messages == [
+        "The file contains macros, which are not accepted. "
+        "Save a copy without macros and upload that."
+    ]
+
+
+def test_an_odt_with_empty_basic_libraries_has_no_macros():
+    members = {
+        **odt_members(),
+        "Basic/script-lc.xml": b"<library:libraries/>",
+        "Basic/Standard/script-lb.xml": b"<library:library/>",
+    }
+    assert check_upload(upload("tyhjät.odt", make_zip(members))).kind == "odt"
+
+
+def test_a_main_part_typed_by_default_extension_counts():
+    members = {
+        "[Content_Types].xml": content_types(defaults=[("xml", WORD_MAIN)]).replace(
+            b'<Default Extension="xml" ContentType="application/xml"/>', b""
+        ),
+        "word/document.xml": WORD_DOCUMENT,
+    }
+    assert detect_kind(io.BytesIO(make_zip(members))) == "docx"
+
+
+def test_duplicate_member_names_are_not_accepted():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, pytest.warns(UserWarning, match="Duplicate"):
+        for name, data in docx_members().items():
+            archive.writestr(name, data)
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+
+    assert detect_kind(io.BytesIO(buffer.getvalue())) is None
+
+
+# --- Names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "extension"),
+    [
+        ("tarjous.pdf.exe", ".exe"),
+        ("tarjous.exe.pdf", ".exe"),
+        ("tarjous.JS.pdf", ".js"),
+        ("liite.bat.docx", ".bat"),
+        ("liite.cmd.docx", ".cmd"),
+        ("liite.scr.pdf", ".scr"),
+        ("liite.vbs.pdf", ".vbs"),
+        ("liite.ps1.pdf", ".ps1"),
+        ("asennus.sh.pdf", ".sh"),
+        ("sivu.html.pdf", ".html"),
+        ("kuva.svg.pdf", ".svg"),
+        ("tarjous.pdf.exe. . ", ".exe"),
+        ("tarjous.exe .pdf", ".exe"),
+        ("tarjous.php.pdf", ".php"),
+        ("tarjous.e\u200bxe.pdf", ".exe"),
+    ],
+)
+def test_names_with_program_or_script_extensions_are_refused(name, extension):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, make_pdf()))
+
+    assert raised.value.code == "dangerous_name"
+    assert raised.value.messages == [
+        f"The file name contains {extension}, the extension of a program or script. "
+        "Rename the file and upload it again."
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["tarjous\x00.pdf", "tarjous.pdf\x00.exe", "tarjous\u202efdp.exe.pdf", "a\u2066.pdf"]
+)
+def test_names_with_nul_or_direction_controls_are_refused(name):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, make_pdf()))
+
+    assert raised.value.code == "dangerous_name"
+    assert raised.value.messages == [
+        "The file name contains characters that are not allowed. "
+        "Rename the file and upload it again."
+    ]
+
+
+@pytest.mark.parametrize("name", ["example.com.pdf", "exe.pdf", "Liite 3. js-kaavio.pdf"])
+def test_names_that_only_resemble_dangerous_ones_are_accepted(name):
+    assert check_upload(upload(name, make_pdf())).safe_name == name
+
+
+def test_the_name_is_checked_before_the_content_is_read():
+    file = upload("tarjous.exe.pdf", b"")
+    file.size = 100 * MB
+
+    assert error_code(file) == "dangerous_name"
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        # The en dash becomes a hyphen; letters of Finnish and Swedish stay.
+        ("Hankesuunnitelma – liite ä.pdf", "Hankesuunnitelma - liite ä.pdf"),
+        ("Årsrapport 2024—2025 (slutlig).odt", "Årsrapport 2024-2025 (slutlig).odt"),
+        ("Pa\u0308a\u0308to\u0308s.pdf", "Päätös.pdf"),
+        ("résumé_final.docx", "résumé_final.docx"),
+        ("C:\\Users\\maija\\Hankesuunnitelma.pdf", "Hankesuunnitelma.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("raportti.pdf/", "raportti.pdf"),
+        ("a  \t b\n c.pdf", "a b c.pdf"),
+        ("\u00a0 budjetti\u2003 2021 .xlsx", "budjetti 2021.xlsx"),
+        ("budjetti{1}<2>[3]&4;.xlsx", "budjetti1234.xlsx"),
+        # Any "/" separates directories, even inside what looks like markup.
+        ("budjetti<script>alert(1)</script>.xlsx", "script.xlsx"),
+        ('tiedosto:"*?|<>.pdf', "tiedosto.pdf"),
+        ("a..b...pdf", "a.b.pdf"),
+        ("Liite 1 .. Budjetti .pdf", "Liite 1. Budjetti.pdf"),
+        ("raportti.pdf. . ", "raportti.pdf"),
+        (".htaccess", "attachment.htaccess"),
+        (".pdf", "attachment.pdf"),
+        ("..", "attachment"),
+        ("...", "attachment"),
+        ("", "attachment"),
+        ("   ", "attachment"),
+        ("/", "attachment"),
+        ("\x00\x01\x1f", "attachment"),
+        ("--rf.pdf", "rf.pdf"),
+        ("CON", "_CON"),
+        ("con.pdf", "_con.pdf"),
+        ("Com1.tar.docx", "_Com1.tar.docx"),
+        ("LPT9 .odt", "_LPT9.odt"),
+        ("CONSORTIUM.pdf", "CONSORTIUM.pdf"),
+        ("x" * 200 + ".pdf", "x" * 116 + ".pdf"),
+        ("ä" * 200 + ".docx", "ä" * 115 + ".docx"),
+        # 120 characters of three bytes each would not fit a file system's 255 bytes.
+        ("報告" * 100 + ".pdf", "報告" * 41 + "報" + ".pdf"),
+        ("a" * 119 + " " + "b" * 10 + ".pdf", "a" * 116 + ".pdf"),
+        ("x" * 150, "x" * 120),
+        ("v1.tämä-on-pitkä-nimen-osa" + "x" * 100, "v1.tämä-on-pitkä-nimen-osa" + "x" * 94),
+    ],
+)
+def test_sanitise_filename(name, safe):
+    assert sanitise_filename(name) == safe
+
+
+def test_sanitised_names_fit_the_byte_limit():
+    assert len(sanitise_filename("報告" * 100 + ".pdf").encode()) == 253
+
+
+def test_the_unicode_name_is_kept_through_the_whole_check():
+    checked = check_upload(upload("Hankesuunnitelma – liite ä.PDF", make_pdf()))
+    assert checked.safe_name == "Hankesuunnitelma - liite ä.pdf"
+
+
+NAME_CHARACTERS = st.one_of(
+    st.characters(),
+    st.sampled_from(list("./\\ -_()\x00\t\n–ääöÅé\u0301\u0308\u1100\u1161\u11a8")),
+    st.sampled_from(["CON", "nul", "COM1", "..", ".pdf", ".exe", "報"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NAME_CHARACTERS, max_size=80).map("".join))
+@example("\u1100!\u1161")  # Hangul jamo that join once the character between them goes
+@example("e!\u0301.pdf")
+@example(".. CON .pdf")
+@example("CON.." + "x" * 120)
+@example("x" * 60 + "ä" * 50 + " .." + "x" * 60)  # truncation leaves a new extension
+@example("x" * 119 + "\u0301" + ".pdf")
+def test_sanitised_names_are_safe_and_stable(name):
+    safe = sanitise_filename(name)
+
+    assert safe != ""
+    assert "/" not in safe
+    assert "\\" not in safe
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in safe)
+    assert not safe.startswith(".")
+    assert len(safe) <= 120
+    assert len(safe.encode()) <= 255
+    assert safe == safe.strip()
+    assert unicodedata.normalize("NFC", safe) == safe
+    assert safe.split(".")[0].rstrip().upper() not in {"CON", "NUL", "COM1", "PRN", "AUX"}
+    assert sanitise_filename(safe) == safe
+
+
+# --- The form field ------------------------------------------------------------------------
+
+
+def test_the_field_returns_the_upload_with_its_check():
+    content = make_odt()
+    file = upload("Sitoumus.odt", content)
+
+    cleaned = AttachmentField().clean(file)
+
+    assert cleaned is file
+    assert cleaned.checked == CheckedUpload(
+        kind="odt",
+        content_type=ODT_TYPE,
+        safe_name="Sitoumus.odt",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def test_the_field_refuses_with_the_checks_code():
+    field = AttachmentField(max_bytes=100)
+
+    with pytest.raises(ValidationError) as raised:
+        field.clean(upload("iso.pdf", padded_pdf(101)))
+
+    assert raised.value.code == "too_large"
+
+
+def test_the_field_keeps_the_initial_file_without_checking_it_again():
+    initial = upload("vanha.exe.pdf", b"not checked again")
+
+    assert AttachmentField(required=False).clean(None, initial) is initial
+
+
+class AttachmentForm(forms.Form):
+    attachment = AttachmentField()
+
+
+def test_the_field_tells_the_browser_which_files_to_offer():
+    html = str(AttachmentForm()["attachment"])
+
+    assert f'accept=".pdf,.docx,.xlsx,.odt,application/pdf,{DOCX_TYPE},{XLSX_TYPE},{ODT_TYPE}"' in (
+        html
+    )
+
+
+def test_the_field_in_a_form_reports_the_message_in_the_users_language():
+    form = AttachmentForm(files={"attachment": upload("tyhjä.pdf", b"%PDF-")})
+    with translation.override("en"):
+        assert form.errors == {
+            "attachment": [
+                "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
+            ]
+        }
