@@ -38,8 +38,16 @@ from regionet.programmes.models import (
     YearlyBudget,
     Zone,
 )
+from regionet.questionnaires.models import (
+    Question,
+    Questionnaire,
+    QuestionnaireUse,
+    QuestionnaireVersion,
+)
+from regionet.questionnaires.models import Section as QuestionnaireSection
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "programmes.json"
+QUESTIONNAIRES_FILE = DATA_FILE.with_name("questionnaires.json")
 LANGUAGES = ("fi", "sv", "en")
 
 
@@ -100,6 +108,64 @@ def future_round(original: dict, round_: dict, now: datetime) -> dict:
     return spec
 
 
+# --- Application forms ---------------------------------------------------------------------
+
+
+def _questionnaires(funder: Organisation) -> list[tuple[Questionnaire, list[str]]]:
+    """The funder's demo application forms with the phase kinds they serve, created once (the
+    first call that uses them publishes and so freezes them; later calls share them)."""
+    with QUESTIONNAIRES_FILE.open(encoding="utf-8") as f:
+        specs = json.load(f)["questionnaires"]
+    result = []
+    for spec in specs:
+        if (funder.country.code, funder.name_fi) != (
+            spec["funder"]["country"],
+            spec["funder"]["name_fi"],
+        ):
+            continue
+        questionnaire = Questionnaire.objects.filter(funder=funder, code=spec["code"]).first()
+        if questionnaire is None:
+            questionnaire = _questionnaire(funder, spec)
+        result.append((questionnaire, spec["phases"]))
+    return result
+
+
+def _questionnaire(funder: Organisation, spec: dict) -> Questionnaire:
+    questionnaire = _saved(
+        Questionnaire(
+            funder=funder,
+            code=spec["code"],
+            purpose=Questionnaire.Purpose.APPLICATION,
+            **_texts("name", spec["name"]),
+        )
+    )
+    version = _saved(QuestionnaireVersion(questionnaire=questionnaire, number=1))
+    order = 0
+    for section_order, section_spec in enumerate(spec["sections"], start=1):
+        section = _saved(
+            QuestionnaireSection(
+                version=version, order=section_order, **_texts("title", section_spec["title"])
+            )
+        )
+        for item in section_spec["questions"]:
+            order += 1
+            _saved(
+                Question(
+                    version=version,
+                    section=section,
+                    order=order,
+                    key=item["key"],
+                    kind=item["kind"],
+                    required=item.get("required", False),
+                    visibility=item.get("visibility", Question.Visibility.PUBLIC),
+                    max_length=item.get("max_length"),
+                    **_texts("label", item["label"]),
+                    **_texts("help_text", item.get("help_text")),
+                )
+            )
+    return questionnaire
+
+
 # --- Building one programme -----------------------------------------------------------------
 
 
@@ -126,6 +192,8 @@ def _programme(spec: dict) -> Programme:
             currency=spec["currency"],
             max_aid_percent=Decimal(spec["max_aid_percent"]),
             min_own_financing_percent=Decimal(spec["min_own_financing_percent"]),
+            indirect_cost_percent=Decimal(spec.get("indirect_cost_percent", "0.00")),
+            record_number_format=spec.get("record_number_format", "{number}/{year}"),
             time_zone=spec["time_zone"],
             first_year=spec["first_year"],
             last_year=spec["last_year"],
@@ -215,6 +283,15 @@ def _call(programme: Programme, spec: dict, gate_conditions: list[dict]) -> tupl
                 requires_invitation=item["requires_invitation"],
             )
         )
+    for questionnaire, phase_kinds in _questionnaires(programme.funder):
+        for kind in phase_kinds:
+            if kind in phases:
+                for instrument in instruments.values():
+                    _saved(
+                        QuestionnaireUse(
+                            phase=phases[kind], instrument=instrument, questionnaire=questionnaire
+                        )
+                    )
     for item in spec["assessments"]:
         phase, instrument = phases[item["phase"]], instruments[item["instrument"]]
         _saved(

@@ -21,6 +21,7 @@ from django.db import transaction
 from regionet.accounts import services as accounts
 from regionet.accounts.business_ids import make_organisationsnummer, make_y_tunnus
 from regionet.accounts.models import FunderRole, Membership, User
+from regionet.demo.applications import load_applications
 from regionet.demo.programmes import load_programmes
 from regionet.places.models import Country, Municipality
 
@@ -206,6 +207,7 @@ def load_demo() -> bool:
                 user=users[account.email], funder=organisations[funder_key], role=role, by=admin
             )
     load_programmes()
+    load_applications()
     return True
 
 
