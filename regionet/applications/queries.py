@@ -120,8 +120,9 @@ def submitted_applications(phase: Phase) -> QuerySet[Application]:
 
 def _search(queryset: QuerySet, text: str) -> QuerySet:
     """Words in the title, summary or coordinator's name: PostgreSQL's full-text search in
-    Finnish, Swedish and English at once (stemmed, so "vetytalous" finds "vetytalouden"); a
-    plain substring match elsewhere."""
+    Finnish, Swedish and English at once (stemmed, so "vetytaloudessa" finds "vetytalouden"),
+    or a plain substring ("vety" finds "Vetytalouden", as officers type part-words); only the
+    substring match elsewhere."""
     name_fields = [
         f"coordinator__{build_localized_fieldname('name', code)}" for code, _ in settings.LANGUAGES
     ]
@@ -136,10 +137,13 @@ def _search(queryset: QuerySet, text: str) -> QuerySet:
             one_query = SearchQuery(text, config=config, search_type="websearch")
             vector = one_vector if vector is None else vector + one_vector
             query = one_query if query is None else query | one_query
-        return queryset.annotate(search_document=vector).filter(search_document=query)
     condition = Q()
     for field in fields:
         condition |= Q(**{f"{field}__icontains": text})
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.annotate(search_document=vector).filter(
+            Q(search_document=query) | condition
+        )
     return queryset.filter(condition)
 
 

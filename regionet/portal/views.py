@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from regionet.accounts.models import FunderRole
 from regionet.portal import programme_views
 
 
@@ -15,6 +16,9 @@ def home(request):
 @login_required
 def dashboard(request):
     """The signed-in user's own page: their organisations and their roles with funders."""
+    funder_roles = list(
+        request.user.funder_roles.select_related("funder").order_by("funder__name", "role")
+    )
     return render(
         request,
         "portal/dashboard.html",
@@ -22,8 +26,10 @@ def dashboard(request):
             "memberships": request.user.memberships.select_related("organisation").order_by(
                 "organisation__name"
             ),
-            "funder_roles": request.user.funder_roles.select_related("funder").order_by(
-                "funder__name", "role"
+            "funder_roles": funder_roles,
+            "manages_programmes": any(
+                role.role in (FunderRole.Role.PROGRAMME_OFFICER, FunderRole.Role.ADMINISTRATOR)
+                for role in funder_roles
             ),
         },
     )

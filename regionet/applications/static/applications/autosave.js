@@ -57,17 +57,48 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = autosaveForm(event);
-    if (form && form.hasAttribute("data-autosave-paused")) {
+    if (!form) return;
+    if (form.hasAttribute("data-autosave-paused")) {
       event.preventDefault();
+    } else {
+      form.setAttribute("data-autosave-busy", "");
     }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = autosaveForm(event);
-    if (form && event.detail.xhr && event.detail.xhr.status === 409) {
+    if (!form) return;
+    form.removeAttribute("data-autosave-busy");
+    if (event.detail.xhr && event.detail.xhr.status === 409) {
       form.setAttribute("data-autosave-paused", "");
     }
   });
+
+  // Pressing Save while an autosave is on its way would send the version the autosave is
+  // about to replace, and the save would be refused as someone else's: wait for the
+  // autosave's answer (it brings the new version), then submit. No autosave after Save.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form.hasAttribute || !form.hasAttribute("data-autosave")) return;
+      form.setAttribute("data-autosave-paused", "");
+      if (!form.hasAttribute("data-autosave-busy")) return;
+      event.preventDefault();
+      var submitter = event.submitter || null;
+      form.addEventListener(
+        "htmx:afterRequest",
+        function () {
+          window.setTimeout(function () {
+            form.removeAttribute("data-autosave-busy");
+            form.requestSubmit(submitter);
+          }, 0);
+        },
+        { once: true }
+      );
+    },
+    true
+  );
 
   document.addEventListener("htmx:sendError", function (event) {
     var form = autosaveForm(event);
