@@ -228,9 +228,9 @@ def publish_call(call: Call, *, by, now=None) -> Call:
     reasons += call_problems(locked)
     phases = list(locked.phases.order_by("order"))
     for phase in phases:
-        # Until applications need a form, a phase may be published without one; a form
-        # that is attached must be complete, and it is frozen with the call.
-        reasons += questionnaires.phase_questionnaire_problems(phase, every_instrument=False)
+        # Applicants answer a form in every phase for every instrument; each must be
+        # complete, and it is frozen with the call.
+        reasons += questionnaires.phase_questionnaire_problems(phase)
     if reasons:
         raise PublishRefused(reasons)
     now = now or timezone.now()
@@ -251,6 +251,11 @@ def unpublish_call(call: Call, *, by) -> Call:
     _require(by, "programmes.unpublish_call", locked)
     if not locked.is_published:
         raise PublishRefused([gettext("The call is not published")])
+    from regionet.applications.models import Application
+
+    if Application.objects.filter(phase__call=locked).exists():
+        # Its rules and forms are what the applicants answered: they stay as published.
+        raise PublishRefused([gettext("The call has applications")])
     locked.state = PublicationState.DRAFT
     locked.published_at = None
     locked.save(update_fields=["state", "published_at"])

@@ -47,3 +47,18 @@ def tem_officer(tem):
 @pytest.fixture
 def tillvaxtverket_officer(tillvaxtverket):
     return staff(tillvaxtverket, email="handlaggare@tillvaxtverket.example")
+
+
+def attach_forms(call, funder):
+    """A complete application form for every phase and instrument of ``call``."""
+    from regionet.questionnaires.models import QuestionnaireUse
+    from tests.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
+
+    questionnaire = QuestionnaireFactory(funder=funder)
+    QuestionFactory(section=SectionFactory(version__questionnaire=questionnaire), key="goals")
+    for phase in call.phases.all():
+        for instrument in call.instruments.all():
+            QuestionnaireUse.objects.create(
+                phase=phase, instrument=instrument, questionnaire=questionnaire
+            )
+    return questionnaire

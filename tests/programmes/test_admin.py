@@ -20,7 +20,7 @@ from tests.factories import (
     network_programme,
 )
 
-from .conftest import staff
+from .conftest import attach_forms, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +236,7 @@ def test_the_change_page_lists_what_stands_in_the_way(officer_client, programme)
 
 def test_the_call_publish_button_refuses_with_reasons(officer_client, programme):
     call = programme.calls.get()
+    attach_forms(call, programme.funder)
     response = officer_client.post(f"{ADMIN}/call/{call.pk}/publish/")
     assert messages_of(response) == [
         f"'Network call 2021' was not published: The programme '{PROGRAMME}' is not published."

@@ -13,7 +13,7 @@ from tests.factories import (
     network_programme,
 )
 
-from .conftest import staff
+from .conftest import attach_forms, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_published_ones_are_public_and_read_only(programme, tem_officer, tillvax
         assert perms(outsider, call, "call") == NOTHING
     assert perms(tem_officer, programme, "programme") == ALL | {"change": False, "delete": False}
     assert perms(tem_officer, call, "call") == ALL
+    attach_forms(call, programme.funder)
     services.publish_call(call, by=tem_officer)
     call.refresh_from_db()
     phase = call.phases.first()

@@ -21,7 +21,7 @@ from tests.factories import (
     network_programme,
 )
 
-from .conftest import staff
+from .conftest import attach_forms, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,10 @@ def programme(tem):
 
 
 @pytest.fixture
-def call(programme):
-    return programme.calls.get()
+def call(programme, tem):
+    call = programme.calls.get()
+    attach_forms(call, tem)
+    return call
 
 
 @pytest.fixture
@@ -233,6 +235,7 @@ def test_withdrawing_a_programme_waits_for_its_calls(published_programme, call, 
     assert (call.state, call.published_at) == ("draft", None)
     assert list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True)) == [
         "programme.published",
+        "questionnaire.version_frozen",
         "call.published",
         "call.unpublished",
         "programme.unpublished",
@@ -431,10 +434,10 @@ def _attach_form(call, tem, *, complete=True):
             label_sv="",
         )
     phase = call.phases.order_by("order").first()
-    QuestionnaireUse.objects.create(
+    QuestionnaireUse.objects.update_or_create(
         phase=phase,
         instrument=call.instruments.order_by("order").first(),
-        questionnaire=questionnaire,
+        defaults={"questionnaire": questionnaire},
     )
     return questionnaire
 
@@ -456,3 +459,26 @@ def test_an_incomplete_questionnaire_keeps_the_call_unpublished(
     assert reasons == ["Question 'Objectives' has no Swedish question"]
     assert Call.objects.get(pk=call.pk).is_published is False
     assert questionnaire.versions.get().frozen_at is None
+
+
+def test_every_phase_needs_a_form_for_every_instrument(published_programme, call, tem_officer):
+    from regionet.questionnaires.models import QuestionnaireUse
+
+    _idea, full = phases(call)
+    QuestionnaireUse.objects.filter(phase=full, instrument__code="development-zone").delete()
+    assert refusal(services.publish_call, call, tem_officer) == [
+        "Instrument “Development zone” has no questionnaire in phase “Full application”."
+    ]
+    assert Call.objects.get(pk=call.pk).is_published is False
+
+
+def test_a_call_with_applications_stays_published(published_programme, call, tem_officer):
+    from tests.factories import ApplicationFactory
+
+    services.publish_call(call, by=tem_officer, now=NOW)
+    idea, _full = phases(call)
+    ApplicationFactory(phase=idea, instrument=call.instruments.first())
+    with translation.override("en"), pytest.raises(PublishRefused) as refused:
+        services.unpublish_call(call, by=tem_officer)
+    assert refused.value.reasons == ["The call has applications"]
+    assert Call.objects.get(pk=call.pk).is_published is True
