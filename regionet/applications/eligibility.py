@@ -30,21 +30,35 @@ class Check:
 
 
 def consortium_facts(application) -> rules_of_call.ConsortiumFacts:
-    from .services import facts_year
-
     partners = list(application.partners.all())
-    municipality_ids = [m.pk for m in application.municipalities.all()]
     return rules_of_call.ConsortiumFacts(
         coordinator_type=application.coordinator.type,
         partner_types=tuple(p.organisation.type for p in partners),
-        municipality_regions=rules_of_call.municipality_regions_in(
-            municipality_ids, facts_year(application)
-        ),
+        municipality_regions={
+            pk: (region.pk if region is not None else None)
+            for pk, region in municipality_regions(application).items()
+        },
         countries=frozenset(
             [application.coordinator.country.code] + [p.organisation.country.code for p in partners]
         ),
         confirmed_partners=sum(1 for p in partners if p.is_confirmed),
     )
+
+
+def municipality_regions(application) -> dict:
+    """Each participating municipality (id) → its region in the year that counts (or None),
+    in one query, remembered on the application for the checks and the snapshot."""
+    cached = application.__dict__.get("_municipality_regions")
+    if cached is None:
+        from regionet.places.queries import regions_of_municipalities
+
+        from .services import facts_year
+
+        ids = [municipality.pk for municipality in application.municipalities.all()]
+        regions = regions_of_municipalities(facts_year(application), ids) if ids else {}
+        cached = {pk: regions.get(pk) for pk in ids}
+        application.__dict__["_municipality_regions"] = cached
+    return cached
 
 
 def budget_totals(application) -> budget_math.BudgetTotals:

@@ -15,6 +15,11 @@ from regionet.programmes.rules import manages_programme_of
 from .models import ApplicationState
 
 
+def member_organisation_ids(user) -> frozenset[int]:
+    """The organisations ``user`` is a member of, remembered on the user for the request."""
+    return _organisation_ids(user)
+
+
 def _organisation_ids(user) -> frozenset[int]:
     cache = user.__dict__.setdefault("_applications_rules_cache", {})
     if "organisations" not in cache:

@@ -3,7 +3,8 @@ submit, request completion, withdraw, admit late, screen, invite to the full pha
 
 Each door checks who acts and whether the transition is allowed, changes state, writes the
 audit event and queues the notices in one transaction. The server's clock decides deadlines:
-callers pass ``now`` only in tests and benchmarks.
+``now`` defaults to the current instant; the submit view passes the instant its request was
+received (middleware.ReceivedAtMiddleware), never a time the client sent.
 """
 
 import hashlib
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from regionet.accounts.models import Membership, Organisation
+from regionet.accounts.models import Organisation
 from regionet.audit.services import record
 from regionet.places.models import Municipality
 from regionet.programmes import deadlines
@@ -46,6 +47,7 @@ from .models import (
     Section,
     Submission,
 )
+from .rules import member_organisation_ids
 from .snapshot import build_snapshot, content_hash
 
 
@@ -107,13 +109,21 @@ def _locked(application: Application) -> Application:
     """The application's row, locked for the rest of the transaction (fresh from the database)."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("phase__call__programme", "instrument", "coordinator")
+        .select_related(
+            "phase__call__programme",
+            "instrument",
+            "coordinator__country",
+            "theme",
+            "zone",
+            "questionnaire_version__questionnaire",
+        )
         .get(pk=application.pk)
     )
 
 
-def _member_organisations(user) -> set[int]:
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+def _member_organisations(user) -> frozenset[int]:
+    # The same per-request memo the permission rules use: one query per user and request.
+    return member_organisation_ids(user)
 
 
 def _require_coordinator(application, by):
@@ -706,19 +716,25 @@ def _admission_at(application: Application, now) -> LateAdmission | None:
 def next_record_number(programme, year: int) -> str:
     """Take the next number of the programme's funder in ``year`` (caller's transaction).
 
-    The counter row is created if missing (ON CONFLICT DO NOTHING) and then locked, so
+    One ``UPDATE … RETURNING`` increments the counter row and locks it until commit, so
     concurrent submissions wait for each other here and a rolled-back one gives its number
-    back: numbers stay unique and gap-free.
+    back: numbers stay unique and gap-free. The first number of a year creates the row
+    (``INSERT … ON CONFLICT DO NOTHING``, then the update again).
     """
-    RecordSequence.objects.bulk_create(
-        [RecordSequence(funder_id=programme.funder_id, year=year)], ignore_conflicts=True
+    sql = (
+        'UPDATE "applications_recordsequence" SET last_number = last_number + 1 '
+        "WHERE funder_id = %s AND year = %s RETURNING last_number"
     )
-    sequence = RecordSequence.objects.select_for_update().get(
-        funder_id=programme.funder_id, year=year
-    )
-    RecordSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    number = sequence.last_number + 1
-    return programme.record_number_format.format(number=number, year=year)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme.funder_id, year])
+        row = cursor.fetchone()
+        if row is None:
+            RecordSequence.objects.bulk_create(
+                [RecordSequence(funder_id=programme.funder_id, year=year)], ignore_conflicts=True
+            )
+            cursor.execute(sql, [programme.funder_id, year])
+            row = cursor.fetchone()
+    return programme.record_number_format.format(number=row[0], year=year)
 
 
 def submit_application(application: Application, *, by, now=None) -> Submission:
@@ -733,7 +749,13 @@ def submit_application(application: Application, *, by, now=None) -> Submission:
         application = _locked(application)
         _require_coordinator(application, by)
         fingerprint = draft_fingerprint(application)
-        last = application.submissions.order_by("-number").first()
+        # Everything the checks and the snapshot read, once (each list in one query).
+        application = _with_contents(application)
+        last = (
+            application.submissions.order_by("-number").first()
+            if application.first_submitted_at is not None
+            else None
+        )
         if (
             last is not None
             and application.state == ApplicationState.SUBMITTED
@@ -747,7 +769,11 @@ def submit_application(application: Application, *, by, now=None) -> Submission:
         if blocking:
             raise NotEligible(*blocking)
         programme = application.phase.call.programme
-        completion = open_completion_request(application)
+        completion = (
+            open_completion_request(application)
+            if application.state == ApplicationState.COMPLETION_REQUESTED
+            else None
+        )
         number = (last.number + 1) if last else 1
         content = build_snapshot(application, number=number, received_at=received_at, checks=checks)
         # The funder's counter stays locked until commit and every submission of the funder
@@ -786,6 +812,27 @@ def submit_application(application: Application, *, by, now=None) -> Submission:
         )
         notices.receipt(submission)
     return submission
+
+
+def _with_contents(application: Application) -> Application:
+    """``application`` (already locked) with its consortium, municipalities, budget,
+    attachments and the instrument's rules prefetched for the checks and the snapshot."""
+    prefetch_related_objects(
+        [application],
+        Prefetch(
+            "partners",
+            Partner.objects.select_related("organisation__country", "confirmed_by").order_by(
+                "added_at", "pk"
+            ),
+        ),
+        Prefetch("municipalities", Municipality.objects.order_by("code")),
+        Prefetch("budget_rows", BudgetRow.objects.order_by("year", "category")),
+        Prefetch("income_rows", IncomeRow.objects.order_by("year", "pk")),
+        Prefetch("attachments", Attachment.objects.order_by("uploaded_at", "pk")),
+        "instrument__earmarks",
+        "instrument__countries",
+    )
+    return application
 
 
 def _zone(programme):

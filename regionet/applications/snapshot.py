@@ -11,7 +11,12 @@ import json
 
 from django.conf import settings
 
-from .eligibility import application_checks, budget_totals, financing_check
+from .eligibility import (
+    application_checks,
+    budget_totals,
+    financing_check,
+    municipality_regions,
+)
 
 SCHEMA = 1
 
@@ -33,13 +38,10 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
     programme = call.programme
     instrument = application.instrument
     version = application.questionnaire_version
-    partners = application.partners.select_related("organisation", "confirmed_by")
-    municipalities = list(application.municipalities.order_by("code"))
-    from regionet.places.queries import regions_of_municipalities
+    partners = application.partners.all()
+    municipalities = sorted(application.municipalities.all(), key=lambda m: m.code)
 
-    from .services import facts_year
-
-    regions = regions_of_municipalities(facts_year(application), municipalities)
+    regions = municipality_regions(application)
     totals = budget_totals(application)
     financing = financing_check(application, totals)
     return {
@@ -100,11 +102,11 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
         "budget": {
             "rows": [
                 {"year": row.year, "category": row.category, "amount": _money(row.amount)}
-                for row in application.budget_rows.order_by("year", "category")
+                for row in sorted(application.budget_rows.all(), key=lambda r: (r.year, r.category))
             ],
             "income": [
                 {"year": row.year, "description": row.description, "amount": _money(row.amount)}
-                for row in application.income_rows.order_by("year", "pk")
+                for row in sorted(application.income_rows.all(), key=lambda r: (r.year, r.pk))
             ],
             "total_costs": _money(totals.total_costs),
             "total_income": _money(totals.total_income),
@@ -127,7 +129,8 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
                 "size": attachment.size,
                 "sha256": attachment.sha256,
             }
-            for attachment in application.attachments.filter(removed_at__isnull=True)
+            for attachment in application.attachments.all()
+            if attachment.removed_at is None
         ],
         "checks": [{"code": check.code, "passed": check.passed} for check in checks],
     }

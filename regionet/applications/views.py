@@ -754,7 +754,9 @@ def submit(request, pk):
             status=409,
         )
     try:
-        submission = services.submit_application(application, by=request.user)
+        submission = services.submit_application(
+            application, by=request.user, now=getattr(request, "received_at", None)
+        )
     except services.ApplicationError as error:
         return _check_page(request, application, errors=error.messages, status=409)
     return redirect("applications:receipt", pk=application.pk, number=submission.number)

@@ -579,3 +579,20 @@ def test_a_removed_attachment_downloads_only_if_a_submission_received_it(
         ).status_code
         == 404
     )
+
+
+def test_the_submit_door_is_given_the_instant_the_request_was_received(client, monkeypatch):
+    """Time spent after receipt (middleware, waiting for the row lock) is not lateness."""
+    from regionet.applications import middleware
+
+    application = eligible_draft()
+    closes_at = application.phase.closes_at
+    # The middleware reads the clock at the deadline; the door runs after it.
+    monkeypatch.setattr(middleware, "server_now", lambda: closes_at)
+    client.force_login(application.created_by)
+    response = client.post(
+        reverse("applications:submit", kwargs={"pk": application.pk}),
+        {"fingerprint": services.draft_fingerprint(application)},
+    )
+    assert response.status_code == 302
+    assert application.submissions.get().received_at == closes_at
