@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from regionet.audit.services import record
 from regionet.places.queries import regions_of_municipalities
@@ -70,7 +70,7 @@ def headings(time_zone: str) -> list[str]:
         gettext("Theme"),
         gettext("Zone"),
         gettext("Number of municipalities"),
-        gettext("Municipalities"),
+        pgettext("application", "Municipalities"),
         gettext("Number of regions"),
         gettext("Regions"),
         gettext("Partners"),

@@ -97,7 +97,7 @@ class MoneyField(forms.Field):
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("Title of the project"), max_length=300, required=False)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("application", "Summary"),
         max_length=SUMMARY_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),

@@ -23,7 +23,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from regionet.accounts.models import Membership
 from regionet.places.models import Municipality
@@ -198,7 +198,7 @@ def _describe(application, section, data) -> list[tuple[str, str]]:
     if section == Section.BASICS:
         values = [
             (gettext("Title of the project"), data.get("title") or ""),
-            (gettext("Summary"), data.get("summary") or ""),
+            (pgettext("application", "Summary"), data.get("summary") or ""),
         ]
         if data.get("theme"):
             theme = programme.themes.filter(pk=data["theme"]).first()

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from regionet.accounts.models import Membership
@@ -525,7 +525,7 @@ def _summary(application, user) -> list[SummarySection]:
     basics.rows = [
         Row(gettext("Title"), application.title or _not_given(), missing=not application.title),
         Row(
-            gettext("Summary"),
+            pgettext("application", "Summary"),
             application.summary or _not_given(),
             multiline=True,
             missing=not application.summary,
@@ -578,7 +578,7 @@ def _summary(application, user) -> list[SummarySection]:
     municipalities.rows.append(
         Row(gettext("Municipalities (%(count)d)") % {"count": len(names)}, items=names)
         if names
-        else Row(gettext("Municipalities"), _not_given(), missing=True)
+        else Row(pgettext("application", "Municipalities"), _not_given(), missing=True)
     )
     summary.append(municipalities)
 

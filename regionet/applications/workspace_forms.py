@@ -4,7 +4,7 @@ actions on one application, and the choice of versions to compare."""
 from datetime import datetime
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regionet.programmes import deadlines
@@ -26,7 +26,7 @@ class WorkspaceFilterForm(forms.Form):
     """The filters of a phase's list (a GET form): each empty field leaves the list as it is."""
 
     q = forms.CharField(
-        label=_("Search"),
+        label=pgettext_lazy("workspace", "Search"),
         required=False,
         max_length=200,
         help_text=_("Words in the title, the summary or the coordinator's name."),

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -65,7 +65,7 @@ AUDIT_VERBS = {
 # The parts of a snapshot the comparison names when they differ, in reading order.
 COMPARED_PARTS = (
     ("title", _("Title")),
-    ("summary", _("Summary")),
+    ("summary", pgettext_lazy("application", "Summary")),
     ("theme", _("Theme")),
     ("zone", _("Development zone")),
     ("instrument", _("Instrument")),
