@@ -24,10 +24,13 @@ Y_TUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
-def t(language: str, message: str, **params) -> str:
-    """`message` as the pages show it in `language` (the project's and allauth's catalogues)."""
+def t(language: str, message: str, context: str | None = None, **params) -> str:
+    """`message` (in `context`, if given) as the pages show it in `language`."""
     with translation.override(language):
-        text = translation.gettext(message)
+        if context is None:
+            text = translation.gettext(message)
+        else:
+            text = translation.pgettext(context, message)
     return text % params if params else text
 
 
@@ -37,13 +40,14 @@ def url(language: str, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
 
-def label(language: str, message: str) -> re.Pattern:
+def label(language: str, message: str, context: str | None = None) -> re.Pattern:
     """The accessible name of a form field: its label, with or without the "(required)" mark.
 
     Anchored, so that "Password" does not also find "Password (again)".
     """
     required = re.escape(t(language, "required"))
-    return re.compile(rf"^\s*{re.escape(t(language, message))}(\s*\({required}\))?\s*$")
+    text = re.escape(t(language, message, context))
+    return re.compile(rf"^\s*{text}(\s*\({required}\))?\s*$")
 
 
 def assert_accessible(page, language: str):
