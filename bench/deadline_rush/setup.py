@@ -225,6 +225,7 @@ def build_world(
             phase=phase,
             instrument=instrument,
             coordinator=organisation,
+            funder_id=phase.call.programme.funder_id,
             created_by=user,
             created_at=now,
             updated_at=now,

@@ -90,6 +90,15 @@ class Application(models.Model):
         related_name="coordinated_applications",
         verbose_name=_("coordinator"),
     )
+    # The funder of the phase's programme, kept here so that record numbers are unique per
+    # funder in the database (two funders may use the same format).
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("funder"),
+    )
     # The idea-phase application a full application was started from.
     idea = models.ForeignKey(
         "self",
@@ -166,7 +175,7 @@ class Application(models.Model):
     # Section code → True once the applicant marked it complete.
     completed_sections = models.JSONField(_("completed sections"), default=dict, blank=True)
 
-    # Unique per funder through RecordSequence; two funders may share a format.
+    # Unique per funder (see ``funder``); two funders may share a format.
     record_number = models.CharField(
         _("record number"), max_length=40, blank=True, default="", editable=False, db_index=True
     )
@@ -189,9 +198,27 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         indexes = [models.Index(fields=["phase", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funder", "record_number"],
+                condition=~Q(record_number=""),
+                name="application_record_number_unique_per_funder",
+            ),
+        ]
 
     def __str__(self):
         return self.record_number or self.title or gettext("Untitled application")
+
+    def save(self, *args, **kwargs):
+        if self.funder_id is None:
+            from regionet.programmes.models import Programme
+
+            self.funder_id = (
+                Programme.objects.filter(calls__phases=self.phase_id)
+                .values_list("funder_id", flat=True)
+                .get()
+            )
+        super().save(*args, **kwargs)
 
     @property
     def call(self):

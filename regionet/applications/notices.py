@@ -67,6 +67,33 @@ def receipt(submission):
     )
 
 
+def item_labels(application, items) -> list[dict[str, str]]:
+    """The requested parts as the applicant knows them, in fi, sv and en."""
+    from regionet.questionnaires.models import Section as QuestionnaireSection
+
+    from .models import Section
+
+    sections = {}
+    if application.questionnaire_version_id is not None:
+        sections = {
+            f"answers:{section.pk}": _texts(section, "title")
+            for section in QuestionnaireSection.objects.filter(
+                version=application.questionnaire_version_id
+            )
+        }
+    labels = []
+    for item in items:
+        if item in sections:
+            labels.append(sections[item])
+            continue
+        texts = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                texts[code] = str(Section(item).label) if item in Section.values else item
+        labels.append(texts)
+    return labels
+
+
 def completion_requested(request):
     application = request.application
     for user in _members(application.coordinator_id):
@@ -80,7 +107,7 @@ def completion_requested(request):
                 language,
                 deadline=request.closes_at.isoformat(),
                 message=request.message,
-                items=list(request.items),
+                items=item_labels(application, request.items),
             ),
             dedupe_key=f"completion:{request.pk}:{user.pk}",
         )

@@ -73,6 +73,10 @@ class NotEligible(ApplicationError):
     code = "not_eligible"
 
 
+class DraftChanged(ApplicationError):
+    code = "changed"
+
+
 class StaleSave(ApplicationError):
     """The section changed since the editor loaded it; their text is kept in ``refused``."""
 
@@ -145,6 +149,8 @@ def start_problems(phase: Phase, instrument, coordinator: Organisation, by, now=
     problems = []
     if coordinator.pk not in _member_organisations(by):
         problems.append(gettext("You are not a member of this organisation."))
+    if coordinator.is_funder:
+        problems.append(gettext("A funder cannot apply to a call."))
     if instrument.call_id != phase.call_id:
         problems.append(gettext("The instrument belongs to another call."))
     if not (phase.call.is_published and phase.call.programme.is_published):
@@ -250,7 +256,7 @@ def _prefill_from(application: Application, idea: Application):
 # --- Editing ----------------------------------------------------------------------------
 
 
-def editable_sections(application: Application, user) -> set[str] | None:
+def editable_sections(application: Application, user, now=None) -> set[str] | None:
     """The sections ``user`` may edit now: None means every section, an empty set none."""
     if application.state not in (ApplicationState.DRAFT, ApplicationState.COMPLETION_REQUESTED):
         return set()
@@ -264,7 +270,9 @@ def editable_sections(application: Application, user) -> set[str] | None:
                 allowed |= set(partner.editable_sections)
     if application.state == ApplicationState.COMPLETION_REQUESTED:
         request = open_completion_request(application)
-        requested = set(request.items) if request else set()
+        if request is None or not deadlines.is_in_time(request.closes_at, _now(now)):
+            return set()
+        requested = set(request.items)
         allowed = requested if allowed is None else allowed & requested
     return allowed
 
@@ -280,8 +288,8 @@ def section_codes(application: Application) -> list[str]:
     return codes
 
 
-def may_edit(application: Application, user, section: str) -> bool:
-    allowed = editable_sections(application, user)
+def may_edit(application: Application, user, section: str, now=None) -> bool:
+    allowed = editable_sections(application, user, now)
     return allowed is None or section in allowed
 
 
@@ -473,7 +481,7 @@ def save_section(application, section: str, data: dict, *, base_version: int, by
     now = _now(now)
     with transaction.atomic():
         application = _locked(application)
-        if not may_edit(application, by, section):
+        if not may_edit(application, by, section, now):
             raise NotAllowed(gettext("You cannot edit this part of the application now."))
         current = application.section_version(section)
         if current != base_version:
@@ -530,9 +538,9 @@ def _bump(application: Application, section: str, now) -> int:
 
 
 @transaction.atomic
-def mark_section_complete(application, section: str, complete: bool, *, by) -> None:
+def mark_section_complete(application, section: str, complete: bool, *, by, now=None) -> None:
     application = _locked(application)
-    if not may_edit(application, by, section):
+    if not may_edit(application, by, section, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
     completed = dict(application.completed_sections)
     if complete:
@@ -541,6 +549,7 @@ def mark_section_complete(application, section: str, complete: bool, *, by) -> N
         completed.pop(section, None)
     application.completed_sections = completed
     application.save(update_fields=["completed_sections"])
+    record(by, "application.section_completed", application, section=section, complete=complete)
 
 
 # --- Consortium -------------------------------------------------------------------------
@@ -551,7 +560,7 @@ def add_partner(application, organisation, *, role, tasks="", editable=(), by, n
     now = _now(now)
     application = _locked(application)
     _require_coordinator(application, by)
-    if not may_edit(application, by, Section.PARTNERS):
+    if not may_edit(application, by, Section.PARTNERS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
     if organisation.pk == application.coordinator_id:
         raise ApplicationError(gettext("The coordinator is not its own partner."))
@@ -577,7 +586,7 @@ def add_partner(application, organisation, *, role, tasks="", editable=(), by, n
 def remove_partner(partner: Partner, *, by, now=None):
     application = _locked(partner.application)
     _require_coordinator(application, by)
-    if not may_edit(application, by, Section.PARTNERS):
+    if not may_edit(application, by, Section.PARTNERS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
     organisation_id = partner.organisation_id
     partner.delete()
@@ -597,6 +606,10 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
         raise ApplicationError(gettext("The application can no longer be changed."))
     if partner.is_confirmed:
         return partner
+    if application.state == ApplicationState.COMPLETION_REQUESTED:
+        request = open_completion_request(application)
+        if request is None or Section.PARTNERS not in request.items:
+            raise ApplicationError(gettext("The consortium is not among the requested additions."))
     if not commitment.strip():
         raise ApplicationError(gettext("Write the letter of commitment."))
     partner.confirmed_at = now
@@ -612,7 +625,7 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
 def set_partner_sections(partner: Partner, sections, *, by, now=None) -> Partner:
     application = _locked(partner.application)
     _require_coordinator(application, by)
-    if not may_edit(application, by, Section.PARTNERS):
+    if not may_edit(application, by, Section.PARTNERS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
     partner.editable_sections = sorted(set(sections) & set(section_codes(application)))
     partner.save(update_fields=["editable_sections"])
@@ -629,8 +642,10 @@ def add_attachment(application, uploaded, *, description="", question_key="", by
     """Store a checked upload (``uploaded.checked`` from uploads.AttachmentField)."""
     now = _now(now)
     application = _locked(application)
-    if not may_edit(application, by, Section.ATTACHMENTS):
+    if not may_edit(application, by, Section.ATTACHMENTS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
+    if question_key and question_key not in _file_question_keys(application):
+        raise ApplicationError(gettext("This question is not in the questionnaire."))
     checked = uploaded.checked
     attachment = Attachment(
         application=application,
@@ -648,8 +663,6 @@ def add_attachment(application, uploaded, *, description="", question_key="", by
     attachment.save()
     if question_key:
         # A file question's answer is the attachment's id (questionnaires.answers accepts it).
-        if question_key not in _file_question_keys(application):
-            raise ApplicationError(gettext("This question is not in the questionnaire."))
         application.answers = {**application.answers, question_key: attachment.pk}
         application.save(update_fields=["answers"])
     _bump(application, Section.ATTACHMENTS, now)
@@ -661,7 +674,7 @@ def add_attachment(application, uploaded, *, description="", question_key="", by
 def remove_attachment(attachment: Attachment, *, by, now=None):
     now = _now(now)
     application = _locked(attachment.application)
-    if not may_edit(application, by, Section.ATTACHMENTS):
+    if not may_edit(application, by, Section.ATTACHMENTS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
     key = attachment.question_key
     if key and application.answers.get(key) == attachment.pk:
@@ -697,13 +710,11 @@ def _admission_at(application: Application, now) -> LateAdmission | None:
         raise LateSubmission(gettext("The deadline of the completion request has passed."))
     if application.phase.is_in_time(now):
         return None
-    admission = (
-        application.late_admissions.filter(valid_until__gte=now, used_at__isnull=True)
-        .order_by("-granted_at")
-        .first()
-    )
-    if admission is not None:
-        return admission
+    for admission in application.late_admissions.filter(used_at__isnull=True).order_by(
+        "-granted_at"
+    ):
+        if deadlines.is_in_time(admission.valid_until, now):
+            return admission
     raise LateSubmission(
         gettext(
             "The application period has closed. The application was not submitted; your "
@@ -737,7 +748,9 @@ def next_record_number(programme, year: int) -> str:
     return programme.record_number_format.format(number=row[0], year=year)
 
 
-def submit_application(application: Application, *, by, now=None) -> Submission:
+def submit_application(
+    application: Application, *, by, now=None, expected_fingerprint: str | None = None
+) -> Submission:
     """Receive the application into the registry; returns its ``Submission`` (the receipt).
 
     A retry of an accepted submission with nothing changed in between returns the same
@@ -762,6 +775,14 @@ def submit_application(application: Application, *, by, now=None) -> Submission:
             and last.draft_fingerprint == fingerprint
         ):
             return last
+        if expected_fingerprint is not None and expected_fingerprint != fingerprint:
+            # Someone saved after the submitter checked the answers: they must see it first.
+            raise DraftChanged(
+                gettext(
+                    "The application changed after you opened this page. Check the answers "
+                    "below and submit again."
+                )
+            )
         _check_transition(application, ApplicationState.SUBMITTED)
         late_admission = _admission_at(application, received_at)
         checks = application_checks(application)
@@ -868,6 +889,23 @@ def request_completion(application, *, items, closes_at, message="", by, now=Non
     record(by, "application.completion_requested", application, request=request.pk, items=items)
     notices.completion_requested(request)
     return request
+
+
+@transaction.atomic
+def close_completion_request(application, *, by, now=None) -> Application:
+    """End an open completion request without a resubmission (the deadline passed or the
+    officer no longer needs the additions): the application is as last submitted."""
+    now = _now(now)
+    application = _locked(application)
+    _require_officer(application, by)
+    if application.state != ApplicationState.COMPLETION_REQUESTED:
+        raise ApplicationError(gettext("The application has no open completion request."))
+    request = open_completion_request(application)
+    CompletionRequest.objects.filter(pk=request.pk).update(answered_at=now)
+    application.state = ApplicationState.SUBMITTED
+    application.save(update_fields=["state"])
+    record(by, "application.completion_closed", application, request=request.pk)
+    return application
 
 
 @transaction.atomic

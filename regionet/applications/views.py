@@ -739,9 +739,7 @@ def submit(request, pk):
     if not is_coordinator_member(request.user, application):
         raise Http404
     form = SubmitForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["fingerprint"] != services.draft_fingerprint(
-        application
-    ):
+    if not form.is_valid():
         return _check_page(
             request,
             application,
@@ -755,7 +753,10 @@ def submit(request, pk):
         )
     try:
         submission = services.submit_application(
-            application, by=request.user, now=getattr(request, "received_at", None)
+            application,
+            by=request.user,
+            now=getattr(request, "received_at", None),
+            expected_fingerprint=form.cleaned_data["fingerprint"],
         )
     except services.ApplicationError as error:
         return _check_page(request, application, errors=error.messages, status=409)
@@ -771,7 +772,7 @@ def _submission(application, number):
 
 @login_required
 def receipt(request, pk, number):
-    application = get_application_for(request, pk)
+    application = get_application_for(request, pk, "applications.view_submissions")
     submission = _submission(application, number)
     language = _language()
     time_zone = application.phase.call.programme.time_zone
@@ -789,7 +790,7 @@ def receipt(request, pk, number):
 
 @login_required
 def receipt_pdf(request, pk, number):
-    application = get_application_for(request, pk)
+    application = get_application_for(request, pk, "applications.view_submissions")
     submission = _submission(application, number)
     language = _language()
     response = HttpResponse(
@@ -910,7 +911,12 @@ def download_attachment(request, pk, attachment):
     downloadable if a submission received it."""
     application = get_application_for(request, pk, "applications.download_attachment")
     attachment = get_object_or_404(Attachment, pk=attachment, application=application)
-    if attachment.removed_at is not None and not _in_a_submission(application, attachment.pk):
+    # Applicants see their draft's files; officers (and files removed from the draft) only
+    # what a submission received.
+    in_draft = attachment.removed_at is None and request.user.has_perm(
+        "applications.view_application", application
+    )
+    if not in_draft and not _in_a_submission(application, attachment.pk):
         raise Http404
     try:
         stream = attachment.file.open("rb")

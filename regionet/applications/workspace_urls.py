@@ -20,6 +20,11 @@ urlpatterns = [
         workspace_views.request_completion,
         name="request_completion",
     ),
+    path(
+        "applications/<int:pk>/completion/close/",
+        workspace_views.close_completion,
+        name="close_completion",
+    ),
     path("applications/<int:pk>/screening/", workspace_views.screen, name="screen"),
     path(
         "applications/<int:pk>/late-admission/",

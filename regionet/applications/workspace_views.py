@@ -310,7 +310,12 @@ def _render_application(request, application, **forms):
         "submissions": submissions,
         "latest": latest,
         "snapshot": snapshot_context(latest_content, get_language()) if latest else None,
-        "checks": application_checks(application),
+        "received_title": latest_content["title"] if latest else "",
+        # A submitted application cannot change, so its live checks are those of what was
+        # received; during a completion request the draft is the applicant's work in progress.
+        "checks": application_checks(application)
+        if application.state == ApplicationState.SUBMITTED
+        else None,
         "audit_trail": _audit_trail(application),
         "open_request": services.open_completion_request(application),
         "can_request_completion": application.state == ApplicationState.SUBMITTED,
@@ -346,6 +351,23 @@ def request_completion(request, pk):
             messages.success(request, gettext("The completion request was sent."))
             return redirect("workspace:application", pk=application.pk)
     return _render_application(request, application, completion_form=form)
+
+
+@login_required
+@require_POST
+def close_completion(request, pk):
+    application = _handled_application(request, pk)
+    try:
+        services.close_completion_request(application, by=request.user)
+    except services.ApplicationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            gettext("The completion request was closed; the application is as last submitted."),
+        )
+    return redirect("workspace:application", pk=application.pk)
 
 
 @login_required
@@ -449,7 +471,7 @@ def compare_versions(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("phase__call__programme__funder"), pk=pk
     )
-    if not request.user.has_perm("applications.view_application", application):
+    if not request.user.has_perm("applications.view_submissions", application):
         raise Http404
     numbers = list(application.submissions.order_by("number").values_list("number", flat=True))
     if not numbers:

@@ -38,6 +38,7 @@ PEOPLE = (
 MATRICES = {
     "draft": {
         "view_application": "xx xx . .. . . . .",
+        "view_submissions": "xx xx . .. . . . .",
         "download_attachment": "xx xx . .. . . . .",
         "edit_application": "xx .. . .. . . . .",
         "manage_consortium": "xx .. . .. . . . .",
@@ -46,7 +47,8 @@ MATRICES = {
         "handle_application": ".. .. . .. . . . .",
     },
     "submitted": {
-        "view_application": "xx xx . xx . . . .",
+        "view_application": "xx xx . .. . . . .",
+        "view_submissions": "xx xx . xx . . . .",
         "download_attachment": "xx xx . xx . . . .",
         "edit_application": ".. .. . .. . . . .",
         "manage_consortium": ".. .. . .. . . . .",
@@ -55,7 +57,8 @@ MATRICES = {
         "handle_application": ".. .. . xx . . . .",
     },
     "completion_requested": {
-        "view_application": "xx xx . xx . . . .",
+        "view_application": "xx xx . .. . . . .",
+        "view_submissions": "xx xx . xx . . . .",
         "download_attachment": "xx xx . xx . . . .",
         "edit_application": "xx .. . .. . . . .",
         "manage_consortium": "xx .. . .. . . . .",
@@ -64,7 +67,8 @@ MATRICES = {
         "handle_application": ".. .. . xx . . . .",
     },
     "withdrawn_after_submission": {
-        "view_application": "xx xx . xx . . . .",
+        "view_application": "xx xx . .. . . . .",
+        "view_submissions": "xx xx . xx . . . .",
         "download_attachment": "xx xx . xx . . . .",
         "edit_application": ".. .. . .. . . . .",
         "manage_consortium": ".. .. . .. . . . .",
@@ -74,6 +78,7 @@ MATRICES = {
     },
     "withdrawn_draft": {
         "view_application": "xx xx . .. . . . .",
+        "view_submissions": "xx xx . .. . . . .",
         "download_attachment": "xx xx . .. . . . .",
         "edit_application": ".. .. . .. . . . .",
         "manage_consortium": ".. .. . .. . . . .",
@@ -179,12 +184,14 @@ def test_officers_see_nothing_of_a_draft_until_it_is_first_submitted(cast):
     application, people = cast
     officer = people["officer"]
 
-    assert fresh(officer).has_perm("applications.view_application", application) is False
+    assert fresh(officer).has_perm("applications.view_submissions", application) is False
     assert fresh(officer).has_perm("applications.handle_application", application) is False
     services.submit_application(application, by=people["coordinator_admin"], now=BEFORE)
     application = Application.objects.get(pk=application.pk)
-    assert fresh(officer).has_perm("applications.view_application", application) is True
+    assert fresh(officer).has_perm("applications.view_submissions", application) is True
     assert fresh(officer).has_perm("applications.handle_application", application) is True
+    # The draft itself (the work in progress of a later completion) stays the applicants'.
+    assert fresh(officer).has_perm("applications.view_application", application) is False
 
 
 def test_a_partner_removed_from_the_consortium_no_longer_sees_it(cast):

@@ -480,16 +480,19 @@ def test_only_the_requested_items_can_be_edited():
     _, application = requested(application)
     coordinator = application.created_by
 
-    assert services.editable_sections(application, coordinator) == {"budget", "financing"}
-    assert services.editable_sections(application, partner_member) == {"financing"}
-    assert services.may_edit(application, coordinator, "budget") is True
-    assert services.may_edit(application, coordinator, "basics") is False
+    now = DEADLINE + timedelta(days=2)
+    assert services.editable_sections(application, coordinator, now) == {"budget", "financing"}
+    assert services.editable_sections(application, partner_member, now) == {"financing"}
+    assert services.may_edit(application, coordinator, "budget", now) is True
+    assert services.may_edit(application, coordinator, "basics", now) is False
     with pytest.raises(NotAllowed) as refusal:
-        save_section(application, "basics", {"title": "Uusi"}, base_version=0, by=coordinator)
+        save_section(
+            application, "basics", {"title": "Uusi"}, base_version=0, by=coordinator, now=now
+        )
     assert refusal.value.messages == [NOT_NOW]
     with pytest.raises(NotAllowed):
         services.add_partner(
-            application, OrganisationFactory(), role=Partner.Role.PARTNER, by=coordinator
+            application, OrganisationFactory(), role=Partner.Role.PARTNER, by=coordinator, now=now
         )
     saved = save_section(
         application,
@@ -497,6 +500,7 @@ def test_only_the_requested_items_can_be_edited():
         {"aid_requested": "80000", "own_financing": "20000"},
         base_version=0,
         by=partner_member,
+        now=now,
     )
     assert saved.version == 1
 

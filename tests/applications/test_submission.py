@@ -6,7 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +30,7 @@ from regionet.audit.models import AuditEvent
 from regionet.notifications.models import Notice
 from regionet.programmes.deadlines import instant_at
 from tests.applications.conftest import draft_in, member_of, officer_of, phase_closing_at
+from tests.factories import eligible_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -647,3 +648,13 @@ def test_an_application_asking_no_aid_can_be_submitted():
     submission = submit_application(application, by=application.created_by, now=DEADLINE)
 
     assert submission.content["financing"]["aid_percent"] == "0.00"
+
+
+def test_the_database_refuses_a_record_number_twice_for_one_funder():
+    """The counter keeps numbers unique; the constraint makes sure nothing else breaks that."""
+    first = eligible_draft()
+    submit_application(first, by=first.created_by)
+    first.refresh_from_db()
+    second = eligible_draft(first.phase)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=second.pk).update(record_number=first.record_number)
