@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 CHROMIUM = os.environ.get("REGIONET_CHROMIUM", "/usr/bin/chromium")
 
@@ -25,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 costs a third of a second a password; tests need no security."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_starts_fresh():
+    """A request in /sv/ leaves Swedish active in the thread: each test ends with the language
+    it started with (the suite runs in the language the session's set-up command left)."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -35,6 +35,14 @@ EXCEL_MAIN = XLSX_TYPE.replace(".sheet", ".sheet.main+xml")
 # --- Documents built in the test ---------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are lazy and read after the refusal: English for the whole test, whatever
+    language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
 def make_pdf(text: str = "Hankesuunnitelma") -> bytes:
     """A minimal valid PDF of one page with ``text``, with a correct cross-reference table."""
     stream = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")

@@ -94,12 +94,12 @@ def test_every_registered_text_of_every_model_is_checked_in_both_languages(model
             other = "sv" if language == "fi" else "fi"
             setattr(obj, f"{field}_{other}", "Teksti")
             setattr(obj, f"{field}_{language}", "")
-            verbose = model._meta.get_field(field).verbose_name
             language_name = {"fi": "Finnish", "sv": "Swedish"}[language]
             with translation.override("en"):
+                verbose = str(model._meta.get_field(field).verbose_name)
                 label = str(obj)
                 messages = missing_translations(obj)
-            object_name = model._meta.verbose_name.capitalize()
+                object_name = str(model._meta.verbose_name).capitalize()
             assert messages == [f"{object_name} '{label}' has no {language_name} {verbose}"], (
                 field,
                 language,

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def clean_errors(obj):
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        obj.full_clean()
-    return refused.value.message_dict
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            obj.full_clean()
+        return refused.value.message_dict
 
 
 def test_a_well_formed_question_is_clean(version):
