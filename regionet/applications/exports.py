@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext
@@ -192,13 +194,15 @@ def write_export(export_id) -> Export | None:
         with translation.override(export.language):
             content = _content(export)
         export.file.save(f"{export.pk}.{export.format}", ContentFile(content), save=False)
-        _progress(
-            export,
-            file=export.file.name,
-            state=Export.State.DONE,
-            done=export.total,
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            _progress(
+                export,
+                file=export.file.name,
+                state=Export.State.DONE,
+                done=export.total,
+                finished_at=timezone.now(),
+            )
+            _notify_ready(export)
     except Exception as error:
         logger.exception("Export %s failed", export.pk)
         _progress(
@@ -208,6 +212,24 @@ def write_export(export_id) -> Export | None:
             finished_at=timezone.now(),
         )
     return export
+
+
+def _notify_ready(export: Export):
+    """Tell the officer who asked that the file is ready (they may have left the page)."""
+    from regionet.notifications.services import notify
+
+    language = export.requested_by.preferred_language or export.language
+    with translation.override(language):
+        url = settings.REGIONET_SITE_URL.rstrip("/") + reverse(
+            "workspace:export", kwargs={"pk": export.pk}
+        )
+    notify(
+        kind="export.ready",
+        recipient=export.requested_by,
+        language=language,
+        context={"url": url},
+        dedupe_key=f"export:{export.pk}",
+    )
 
 
 def _content(export: Export) -> bytes:

@@ -70,9 +70,32 @@ def _signed_in(view):
             return view(request, *args, **kwargs)
         if _is_autosave(request):
             return _status(request, "signed_out", status=401, login_url=_login_url(request))
+        if request.method == "POST":
+            # The login page would drop what was typed: show it back instead.
+            return render(
+                request,
+                "applications/sections/signed_out.html",
+                {"posted": _typed_texts(request.POST), "login_url": _login_url(request)},
+                status=401,
+            )
         return redirect_to_login(request.get_full_path())
 
     return wrapper
+
+
+# Form fields that carry no text of the user's.
+_MACHINE_FIELDS = frozenset({"csrfmiddlewaretoken", "version", "autosave", "complete"})
+
+
+def _typed_texts(data) -> list[tuple[str, str]]:
+    """The non-empty texts of a posted form, in the order they were sent."""
+    return [
+        (name, value)
+        for name, values in data.lists()
+        if name not in _MACHINE_FIELDS
+        for value in values
+        if value.strip()
+    ]
 
 
 def _login_url(request) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.urls import reverse as django_reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -304,3 +305,18 @@ def test_an_organisation_named_like_a_formula_stays_text(phase, officer):
     exports.write_export(export.pk)
     rows = list(csv.reader(io.StringIO(content_of(export).decode("utf-8-sig")), delimiter=";"))
     assert rows[1][2] == "'@Kehitys Oy"
+
+
+def test_the_officer_is_told_when_the_file_is_ready(
+    phase, officer, django_capture_on_commit_callbacks
+):
+    submitted(phase, minute=1, title="Vetytalouden verkosto")
+    export = queued(phase, officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.write_export(export.pk)
+    (message,) = mail.outbox
+    assert message.to == [officer.email]
+    with translation.override(officer.preferred_language):
+        page = django_reverse("workspace:export", kwargs={"pk": export.pk})
+    assert f"http://127.0.0.1:8000{page}" in message.body

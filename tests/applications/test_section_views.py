@@ -698,3 +698,24 @@ def test_the_limits_are_shown_before_the_file_input(coordinator_client, applicat
 
     assert 'enctype="multipart/form-data"' in content
     assert content.index("20 MB") < content.index('type="file"')
+
+
+def test_a_save_after_the_session_ended_shows_the_typed_text_back(client, application):
+    """Without JavaScript the login page would drop the form: the text is shown instead."""
+    response = client.post(
+        url("basics", application),
+        {
+            "title": "Kesken jäänyt otsikko",
+            "summary": "Pitkä tiivistelmä, jota ei saa hukata.",
+            "version": 0,
+        },
+    )
+
+    assert response.status_code == 401
+    assert [value for _name, value in response.context["posted"]] == [
+        "Kesken jäänyt otsikko",
+        "Pitkä tiivistelmä, jota ei saa hukata.",
+    ]
+    assert "Pitkä tiivistelmä, jota ei saa hukata.</textarea>" in response.content.decode()
+    application.refresh_from_db()
+    assert application.summary != "Pitkä tiivistelmä, jota ei saa hukata."
