@@ -18,8 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from regionet.accounts.models import Organisation
-from regionet.programmes.deadlines import _PATTERNS as DEADLINE_PATTERNS
-from regionet.programmes.deadlines import format_deadline, local, zone_name
+from regionet.programmes.deadlines import date_pattern, format_deadline
 from regionet.programmes.money import LOCALES, format_money
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
@@ -31,13 +30,6 @@ PDF_TEMPLATE = "applications/pdf/receipt.html"
 # File names do not wait for the translation catalogues: "kuittaus-TEM-1-2021.pdf".
 FILE_NAME_PREFIXES = {"fi": "kuittaus", "sv": "kvitto", "en": "receipt"}
 
-# The deadline formats of the programmes, with seconds: a receipt names the exact second.
-_TIME_TEMPLATES = {
-    "fi": "{date} klo {hour}.{minute:02d}.{second:02d} {zone}",
-    "sv": "{date} kl. {hour}.{minute:02d}.{second:02d} {zone}",
-    "en": "{date} at {hour:02d}:{minute:02d}:{second:02d} {zone}",
-}
-
 Kind = Question.Kind
 
 
@@ -48,24 +40,9 @@ def _language(language: str | None) -> str:
 
 
 def format_instant_seconds(instant: datetime, time_zone: str, language: str | None = None) -> str:
-    """``instant`` to the second in the programme's time zone, the zone named.
-
-    "15.4.2021 klo 16.14.59 Suomen aikaa", "15.4.2021 kl. 16.14.59 finsk tid",
-    "15 April 2021 at 16:14:59 Finnish time"; in the repeated autumn hour the zone says
-    summer or standard time.
-    """
-    language = _language(language)
-    date_pattern = DEADLINE_PATTERNS[language][0]
-    moment = local(instant, time_zone)
-    with translation.override(language):
-        zone = zone_name(time_zone, moment)
-    return _TIME_TEMPLATES[language].format(
-        date=format_date(moment.date(), date_pattern, locale=language),
-        hour=moment.hour,
-        minute=moment.minute,
-        second=moment.second,
-        zone=zone,
-    )
+    """``instant`` to the second in the programme's time zone, the zone named:
+    "15.4.2021 klo 16.14.59 Suomen aikaa" (see ``deadlines.format_deadline``)."""
+    return format_deadline(instant, time_zone, _language(language), seconds=True)
 
 
 def _pick(texts, language: str) -> str:
@@ -366,7 +343,7 @@ def _cell(question, value, language, currency) -> str:
         return format_decimal(Decimal(str(value)), locale=locale, decimal_quantization=False)
     if kind == Kind.DATE:
         day = value if isinstance(value, date) else date.fromisoformat(value)
-        return format_date(day, DEADLINE_PATTERNS[language][0], locale=language)
+        return format_date(day, date_pattern(language), locale=language)
     if kind == Kind.YES_NO:
         return gettext("Yes") if value else gettext("No")
     if kind in Question.CHOICE_KINDS:

@@ -111,10 +111,23 @@ def instant_at(wall_time: datetime, time_zone: str) -> datetime:
     return earlier.astimezone(UTC)
 
 
-def format_deadline(instant: datetime, time_zone: str, language: str | None = None) -> str:
-    """The instant in the programme's local time with the zone named, in ``language``."""
+# The same with seconds, for receipts: "15.4.2021 klo 16.14.59 Suomen aikaa".
+_SECOND_TEMPLATES = {
+    "fi": "{date} klo {hour}.{minute:02d}.{second:02d} {zone}",
+    "sv": "{date} kl. {hour}.{minute:02d}.{second:02d} {zone}",
+    "en": "{date} at {hour:02d}:{minute:02d}:{second:02d} {zone}",
+}
+
+
+def format_deadline(
+    instant: datetime, time_zone: str, language: str | None = None, *, seconds: bool = False
+) -> str:
+    """The instant in the programme's local time with the zone named, in ``language``; with
+    ``seconds`` to the second (a receipt names the exact second of receipt)."""
     language = _language(language)
     date_pattern, template = _PATTERNS[language]
+    if seconds:
+        template = _SECOND_TEMPLATES[language]
     moment = local(instant, time_zone)
     with translation.override(language):
         zone = zone_name(time_zone, moment)
@@ -122,8 +135,14 @@ def format_deadline(instant: datetime, time_zone: str, language: str | None = No
         date=format_date(moment.date(), date_pattern, locale=language),
         hour=moment.hour,
         minute=moment.minute,
+        second=moment.second,
         zone=zone,
     )
+
+
+def date_pattern(language: str | None = None) -> str:
+    """The CLDR date pattern the deadlines use in ``language`` ("d.M.yyyy")."""
+    return _PATTERNS[_language(language)][0]
 
 
 def time_left(closes_at: datetime, now: datetime | None = None, language: str | None = None) -> str:

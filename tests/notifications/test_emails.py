@@ -24,7 +24,7 @@ Hakemus: Vetovoimaiset seutukaupungit
 Diaarinumero: VN/1234/2021
 Haku: Alueiden välinen verkostoyhteistyö 2021–2023
 Hakija: Seutukaupunkien kehitysyhtiö Oy
-Vastaanotettu: 2.6.2021 klo 16.14 Suomen aikaa
+Vastaanotettu: 2.6.2021 klo 16.14.59 Suomen aikaa
 
 Näet hakemuksen täällä:
 https://regionet.example/applications/7/
@@ -44,7 +44,7 @@ Ansökan: Vetovoimaiset seutukaupungit
 Diarienummer: VN/1234/2021
 Utlysning: Regionernas samarbetsnätverk 2021–2023
 Sökande: Seutukaupunkien kehitysyhtiö Oy
-Mottagen: 2.6.2021 kl. 16.14 finsk tid
+Mottagen: 2.6.2021 kl. 16.14.59 finsk tid
 
 Du ser ansökan här:
 https://regionet.example/applications/7/
@@ -64,7 +64,7 @@ Application: Vetovoimaiset seutukaupungit
 Record number: VN/1234/2021
 Call: Networks between regions 2021–2023
 Applicant: Seutukaupunkien kehitysyhtiö Oy
-Received: 2 June 2021 at 16:14 Finnish time
+Received: 2 June 2021 at 16:14:59 Finnish time
 
 You can see the application here:
 https://regionet.example/applications/7/

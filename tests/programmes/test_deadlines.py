@@ -319,3 +319,16 @@ def test_instant_at_gives_the_instant_whose_wall_time_it_was_given(wall_time, zo
         assert earlier.utcoffset() != later.utcoffset()
     else:
         assert local(instant, zone).replace(tzinfo=None) == wall_time
+
+
+def test_a_receipt_names_the_second_in_each_language():
+    instant = datetime(2021, 4, 15, 13, 14, 59, 999000, tzinfo=UTC)
+    assert format_deadline(instant, "Europe/Helsinki", "fi", seconds=True) == (
+        "15.4.2021 klo 16.14.59 Suomen aikaa"
+    )
+    assert format_deadline(instant, "Europe/Helsinki", "sv", seconds=True) == (
+        "15.4.2021 kl. 16.14.59 finsk tid"
+    )
+    assert format_deadline(instant, "Europe/Stockholm", "en", seconds=True) == (
+        "15 April 2021 at 15:14:59 Swedish time"
+    )
