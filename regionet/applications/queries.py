@@ -37,9 +37,8 @@ SEARCH_CONFIGS = ("finnish", "swedish", "english")
 
 
 def facts_year(phase: Phase) -> int:
-    """The year whose municipal division counts for the phase's applications: the year the
-    phase closes in the programme's time zone (as ``services.facts_year``)."""
-    return phase.closes_at.astimezone(ZoneInfo(phase.call.programme.time_zone)).year
+    """The year whose municipal division counts for the phase's applications."""
+    return phase.closing_year()
 
 
 def _language_codes() -> list[str]:

@@ -352,11 +352,8 @@ def _apply_basics(application, data):
 
 
 def facts_year(application: Application) -> int:
-    """The year whose municipal division counts: the year the phase closes, in local time."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(application.phase.call.programme.time_zone)
-    return application.phase.closes_at.astimezone(zone).year
+    """The year whose municipal division counts for ``application`` (``Phase.closing_year``)."""
+    return application.phase.closing_year()
 
 
 def _apply_municipalities(application, data):

@@ -396,6 +396,11 @@ class Phase(models.Model):
         """Whether the instant ``at`` lies within the phase (see ``deadlines.is_open``)."""
         return deadlines.is_open(self.opens_at, self.closes_at, at)
 
+    def closing_year(self) -> int:
+        """The year the phase closes in the programme's time zone: the municipal division of
+        that year decides where applicants' municipalities belong."""
+        return deadlines.local(self.closes_at, self.call.programme.time_zone).year
+
     def is_in_time(self, received_at) -> bool:
         """Whether something the server received at ``received_at`` meets the deadline."""
         return deadlines.is_in_time(self.closes_at, received_at)
