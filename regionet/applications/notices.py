@@ -13,11 +13,9 @@ from regionet.accounts.models import Membership
 from regionet.notifications.attachments import attachment
 from regionet.notifications.services import notify
 
+from .snapshot import texts_of as _texts
+
 RECEIPT_PDF = "applications.receipt_pdf"
-
-
-def _texts(obj, field: str) -> dict[str, str]:
-    return {code: getattr(obj, f"{field}_{code}", "") or "" for code, _ in settings.LANGUAGES}
 
 
 def _url(name: str, language: str, **kwargs) -> str:

@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
-from regionet.accounts.models import Membership
 from regionet.places.models import Municipality
 from regionet.programmes.money import format_money
 from regionet.questionnaires.models import Question
@@ -35,6 +34,7 @@ from . import services
 from .budget import ZERO
 from .eligibility import budget_totals, financing_check
 from .models import Application, ApplicationState, CostCategory, Section
+from .rules import member_organisation_ids
 from .section_forms import (
     SUMMARY_MAX_LENGTH,
     AddPartnerForm,
@@ -48,6 +48,7 @@ from .section_forms import (
     municipality_periods,
     partner_section_choices,
 )
+from .views import get_application_for
 
 TEMPLATES = "applications/sections/"
 
@@ -104,15 +105,7 @@ def _login_url(request) -> str:
 
 def _application(request, pk) -> Application:
     """The application if the user may see it; 404 otherwise (its existence stays hidden)."""
-    application = get_object_or_404(
-        Application.objects.select_related(
-            "phase__call__programme", "instrument", "coordinator", "questionnaire_version"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm("applications.view_application", application):
-        raise Http404
-    return application
+    return get_application_for(request, pk)
 
 
 def _read_only_reason(application, user) -> str:
@@ -618,7 +611,7 @@ def partners(request, pk):
             return HttpResponseBadRequest()
     elif can_manage and request.GET.get("remove"):
         removing = _partner_in(partner_list, request.GET["remove"])
-    own = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    own = member_organisation_ids(user)
     rows = []
     for partner in partner_list:
         form = None

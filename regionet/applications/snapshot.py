@@ -21,7 +21,8 @@ from .eligibility import (
 SCHEMA = 1
 
 
-def _texts(obj, field: str) -> dict[str, str]:
+def texts_of(obj, field: str) -> dict[str, str]:
+    """A translated field in every language: {"fi": …, "sv": …, "en": …}."""
     return {code: getattr(obj, f"{field}_{code}", "") or "" for code, _ in settings.LANGUAGES}
 
 
@@ -52,18 +53,18 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
         "time_zone": programme.time_zone,
         "currency": programme.currency,
         "language": application.language,
-        "programme": {"id": programme.pk, "name": _texts(programme, "name")},
-        "call": {"id": call.pk, "name": _texts(call, "name")},
+        "programme": {"id": programme.pk, "name": texts_of(programme, "name")},
+        "call": {"id": call.pk, "name": texts_of(call, "name")},
         "phase": {
             "id": phase.pk,
             "kind": phase.kind,
-            "name": _texts(phase, "name"),
+            "name": texts_of(phase, "name"),
             "closes_at": phase.closes_at.isoformat(),
         },
         "instrument": {
             "id": instrument.pk,
             "code": instrument.code,
-            "name": _texts(instrument, "name"),
+            "name": texts_of(instrument, "name"),
         },
         "coordinator": _organisation(application.coordinator),
         "partners": [
@@ -81,7 +82,7 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
             {
                 "id": municipality.pk,
                 "code": municipality.code,
-                "name": _texts(municipality, "name"),
+                "name": texts_of(municipality, "name"),
                 "region": _region(regions.get(municipality.pk)),
             }
             for municipality in municipalities
@@ -89,9 +90,9 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
         "title": application.title,
         "summary": application.summary,
         "theme": application.theme
-        and {"code": application.theme.code, "name": _texts(application.theme, "name")},
+        and {"code": application.theme.code, "name": texts_of(application.theme, "name")},
         "zone": application.zone
-        and {"code": application.zone.code, "name": _texts(application.zone, "name")},
+        and {"code": application.zone.code, "name": texts_of(application.zone, "name")},
         "questionnaire": version
         and {
             "id": version.pk,
@@ -149,7 +150,7 @@ def _organisation(organisation) -> dict:
 def _region(region) -> dict | None:
     if region is None:
         return None
-    return {"id": region.pk, "code": region.code, "name": _texts(region, "name")}
+    return {"id": region.pk, "code": region.code, "name": texts_of(region, "name")}
 
 
 def canonical(content: dict) -> bytes:

@@ -24,7 +24,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_POST
 
-from regionet.accounts.models import Membership
 from regionet.programmes import deadlines
 from regionet.programmes.money import format_money
 from regionet.programmes.queries import published_calls
@@ -48,7 +47,7 @@ from .models import (
     Section,
 )
 from .receipts import format_instant_seconds, receipt_file_name, snapshot_context
-from .rules import is_coordinator_member
+from .rules import is_coordinator_member, member_organisation_ids
 
 # --- Getting the application ------------------------------------------------------------
 
@@ -58,7 +57,12 @@ def get_application_for(request, pk, perm="applications.view_application") -> Ap
     user without access is not told that the application exists)."""
     application = get_object_or_404(
         Application.objects.select_related(
-            "phase__call__programme", "instrument", "coordinator", "theme", "zone"
+            "phase__call__programme",
+            "instrument",
+            "coordinator",
+            "theme",
+            "zone",
+            "questionnaire_version",
         ),
         pk=pk,
     )
@@ -67,8 +71,8 @@ def get_application_for(request, pk, perm="applications.view_application") -> Ap
     return application
 
 
-def _organisation_ids(user) -> set[int]:
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+def _organisation_ids(user) -> frozenset[int]:
+    return member_organisation_ids(user)
 
 
 # --- Times ------------------------------------------------------------------------------
