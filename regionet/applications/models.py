@@ -448,6 +448,31 @@ class Submission(models.Model):
         super().save(*args, **kwargs)
 
 
+class PreparedSubmission(models.Model):
+    """The snapshot of a draft as its check page showed it, built before the submit post.
+
+    Submitting at the deadline then only locks the draft, compares its fingerprint with the
+    one the snapshot was built from, and writes: the reading and the checks happened when the
+    submitter opened the check page. A snapshot whose fingerprint no longer matches is
+    ignored and the submit door builds the content itself. Only eligible drafts get one.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="prepared"
+    )
+    fingerprint = models.CharField(_("draft fingerprint"), max_length=64)
+    # ``build_snapshot``'s content without the submission's number, instant and record number.
+    content = models.JSONField(_("content"))
+    prepared_at = models.DateTimeField(_("prepared at"))
+
+    class Meta:
+        verbose_name = _("prepared submission")
+        verbose_name_plural = _("prepared submissions")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.fingerprint[:12]}"
+
+
 class LateAdmission(models.Model):
     """An officer's permission to submit after the deadline, with the recorded reason."""
 

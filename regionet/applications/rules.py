@@ -21,6 +21,9 @@ def member_organisation_ids(user) -> frozenset[int]:
 
 
 def _organisation_ids(user) -> frozenset[int]:
+    # ``request.user`` is a lazy wrapper: remember on the user inside it, which is the object
+    # that the permission checks (given the wrapper or the user) share.
+    user = getattr(user, "_wrapped", user)
     cache = user.__dict__.setdefault("_applications_rules_cache", {})
     if "organisations" not in cache:
         cache["organisations"] = frozenset(

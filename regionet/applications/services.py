@@ -41,6 +41,7 @@ from .models import (
     IncomeRow,
     LateAdmission,
     Partner,
+    PreparedSubmission,
     RecordSequence,
     RefusedSave,
     Screening,
@@ -48,7 +49,8 @@ from .models import (
     Submission,
 )
 from .rules import member_organisation_ids
-from .snapshot import build_snapshot, content_hash
+from .snapshot import SCHEMA as SNAPSHOT_SCHEMA
+from .snapshot import content_hash, draft_content, received
 
 
 class ApplicationError(Exception):
@@ -109,18 +111,23 @@ def _check_transition(application: Application, target: str):
         )
 
 
-def _locked(application: Application) -> Application:
-    """The application's row, locked for the rest of the transaction (fresh from the database)."""
+# What the doors read with the locked row: the call and programme rules, names for notices.
+_LOCK_RELATED = (
+    "phase__call__programme",
+    "instrument",
+    "coordinator__country",
+    "theme",
+    "zone",
+    "questionnaire_version__questionnaire",
+)
+
+
+def _locked(application: Application, related=_LOCK_RELATED) -> Application:
+    """The application's row, locked for the rest of the transaction (fresh from the database),
+    with the ``related`` rows read in the same query."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related(
-            "phase__call__programme",
-            "instrument",
-            "coordinator__country",
-            "theme",
-            "zone",
-            "questionnaire_version__questionnaire",
-        )
+        .select_related(*related)
         .get(pk=application.pk)
     )
 
@@ -745,6 +752,52 @@ def next_record_number(programme, year: int) -> str:
     return programme.record_number_format.format(number=row[0], year=year)
 
 
+def prepare_submission(application: Application, *, now=None) -> PreparedSubmission | None:
+    """Build and keep the content a submission of the draft would freeze (the check page
+    calls this), so that the submit post at the deadline only has to verify and write.
+
+    Reads under the draft's row lock, so the content and the fingerprint it is filed under
+    belong together. Returns None, keeping nothing new, when the draft is not one that can be
+    submitted (not editable, or a check that blocks submission fails).
+    """
+    with transaction.atomic():
+        application = _locked(application)
+        if not application.is_editable:
+            return None
+        application = _with_contents(application)
+        checks = application_checks(application)
+        if _blocking(checks):
+            return None
+        prepared = PreparedSubmission(
+            application=application,
+            fingerprint=draft_fingerprint(application),
+            content=draft_content(application, checks=checks),
+            prepared_at=_now(now),
+        )
+        PreparedSubmission.objects.bulk_create(
+            [prepared],
+            update_conflicts=True,
+            unique_fields=["application"],
+            update_fields=["fingerprint", "content", "prepared_at"],
+        )
+    return prepared
+
+
+def _blocking(checks) -> list[str]:
+    return [check.message for check in checks if check.blocking and not check.passed]
+
+
+def _prepared_content(application: Application, fingerprint: str) -> dict | None:
+    """The content prepared for the draft as it stands (see ``prepare_submission``), if any."""
+    try:
+        prepared = application.prepared
+    except PreparedSubmission.DoesNotExist:
+        return None
+    if prepared.fingerprint != fingerprint or prepared.content.get("schema") != SNAPSHOT_SCHEMA:
+        return None
+    return prepared.content
+
+
 def submit_application(
     application: Application, *, by, now=None, expected_fingerprint: str | None = None
 ) -> Submission:
@@ -752,15 +805,17 @@ def submit_application(
 
     A retry of an accepted submission with nothing changed in between returns the same
     submission. Refusals (late, not eligible, not allowed) raise and leave the draft as it is.
+    The content is the one the check page prepared when the draft has not changed since
+    (its fingerprint is the same); otherwise it is read and checked here.
     """
     # The server's clock when the request arrived: waiting for the row lock is not lateness.
     received_at = _now(now)
     with transaction.atomic():
-        application = _locked(application)
+        # Only what every submission needs: each table joined costs PostgreSQL planning time
+        # in the rush; the rest is read when the prepared content cannot be used.
+        application = _locked(application, ("phase__call__programme", "coordinator", "prepared"))
         _require_coordinator(application, by)
         fingerprint = draft_fingerprint(application)
-        # Everything the checks and the snapshot read, once (each list in one query).
-        application = _with_contents(application)
         last = (
             application.submissions.order_by("-number").first()
             if application.first_submitted_at is not None
@@ -782,10 +837,14 @@ def submit_application(
             )
         _check_transition(application, ApplicationState.SUBMITTED)
         late_admission = _admission_at(application, received_at)
-        checks = application_checks(application)
-        blocking = [check.message for check in checks if check.blocking and not check.passed]
-        if blocking:
-            raise NotEligible(*blocking)
+        content = _prepared_content(application, fingerprint)
+        if content is None:
+            # Everything the checks and the snapshot read, once (each list in one query).
+            application = _with_contents(application)
+            checks = application_checks(application)
+            if blocking := _blocking(checks):
+                raise NotEligible(*blocking)
+            content = draft_content(application, checks=checks)
         programme = application.phase.call.programme
         completion = (
             open_completion_request(application)
@@ -793,13 +852,17 @@ def submit_application(
             else None
         )
         number = (last.number + 1) if last else 1
-        content = build_snapshot(application, number=number, received_at=received_at, checks=checks)
         # The funder's counter stays locked until commit and every submission of the funder
         # waits for it: take the number last, when only the inserts remain.
         if not application.record_number:
             year = received_at.astimezone(_zone(programme)).year
             application.record_number = next_record_number(programme, year)
-        content["record_number"] = application.record_number
+        content = received(
+            content,
+            record_number=application.record_number,
+            number=number,
+            received_at=received_at,
+        )
         submission = Submission.objects.create(
             application=application,
             number=number,

@@ -32,6 +32,29 @@ def _money(value) -> str:
 
 def build_snapshot(application, *, number: int, received_at, checks=None) -> dict:
     """The content of submission ``number``; ``checks`` as the submit door computed them."""
+    return received(
+        draft_content(application, checks=checks),
+        record_number=application.record_number,
+        number=number,
+        received_at=received_at,
+    )
+
+
+def received(content: dict, *, record_number: str, number: int, received_at) -> dict:
+    """``content`` of a draft (``draft_content``) as submission ``number`` received at
+    ``received_at`` under ``record_number``."""
+    return {
+        **content,
+        "record_number": record_number,
+        "number": number,
+        "received_at": received_at.isoformat(),
+    }
+
+
+def draft_content(application, *, checks=None) -> dict:
+    """What a submission of the draft as it stands would freeze, less the three facts only
+    the submission gives (record number, number, instant); ``checks`` if already computed.
+    Reads the lists prefetched by ``services._with_contents`` (or queries them)."""
     if checks is None:
         checks = application_checks(application)
     phase = application.phase
@@ -47,9 +70,6 @@ def build_snapshot(application, *, number: int, received_at, checks=None) -> dic
     financing = financing_check(application, totals)
     return {
         "schema": SCHEMA,
-        "record_number": application.record_number,
-        "number": number,
-        "received_at": received_at.isoformat(),
         "time_zone": programme.time_zone,
         "currency": programme.currency,
         "language": application.language,

@@ -708,6 +708,11 @@ def _check_page(request, application, *, errors=(), status=200):
             gettext("The application can be submitted once every point marked ✗ is in order.")
         )
     show_form = editable and coordinator and eligible
+    if show_form and not errors:
+        # What the submit button will send, read and checked now rather than in the rush at
+        # the deadline; the submit door uses it only while the draft's fingerprint is the
+        # same as the one the form carries.
+        services.prepare_submission(application, now=now)
     return render(
         request,
         "applications/check.html",
@@ -737,16 +742,17 @@ def check(request, pk):
 @require_POST
 def submit(request, pk):
     """Receive the draft; a retry of an accepted submission lands on the same receipt."""
-    application = get_application_for(request, pk)
     # Only the coordinator's members submit; a retry after the state became "submitted" must
-    # still reach the door, so the state-bound submit permission is not asked here.
+    # still reach the door, so the state-bound submit permission is not asked here. The door
+    # reads the application under its lock: here only who may post (the deadline's rush).
+    application = get_object_or_404(Application.objects.only("pk", "coordinator_id"), pk=pk)
     if not is_coordinator_member(request.user, application):
         raise Http404
     form = SubmitForm(request.POST)
     if not form.is_valid():
         return _check_page(
             request,
-            application,
+            get_application_for(request, pk),
             errors=[
                 gettext(
                     "The application changed after you opened this page. Check the answers "
@@ -763,7 +769,9 @@ def submit(request, pk):
             expected_fingerprint=form.cleaned_data["fingerprint"],
         )
     except services.ApplicationError as error:
-        return _check_page(request, application, errors=error.messages, status=409)
+        return _check_page(
+            request, get_application_for(request, pk), errors=error.messages, status=409
+        )
     return redirect("applications:receipt", pk=application.pk, number=submission.number)
 
 

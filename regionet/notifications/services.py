@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from regionet.accounts.models import Language, normalise_email
 from regionet.audit.services import record
@@ -43,6 +44,13 @@ class Verb:
 
 
 def _queue_sending(notice_id):
+    if isinstance(send_notice_task.get_backend(), DatabaseBackend):
+        # The task's row is written in the caller's transaction: it is committed with the
+        # notice (one commit, and a worker cannot see the task before the notice exists) or
+        # rolled back with it.
+        send_notice_task.enqueue(notice_id)
+        return
+    # Other queues run or hold the task outside the database: only after the commit.
     # robust: the caller's change is committed; a task queue that is down must not turn it
     # into an error. The notice stays pending and ``send_due_notices`` sends it.
     transaction.on_commit(lambda: send_notice_task.enqueue(notice_id), robust=True)
@@ -84,11 +92,11 @@ def notify(
     if language not in Language.values:
         raise ValueError(f"Unknown language {language!r}: notices are written in fi, sv or en.")
     now = now or timezone.now()
-    if dedupe_key and Notice.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
     suppressed = recipient is not None and is_switched_off(recipient, notice_kind.code)
     try:
-        with transaction.atomic():
+        # The unique key refuses a second notice with the same ``dedupe_key``; the savepoint
+        # keeps the caller's transaction usable when it does.
+        with transaction.atomic(savepoint=bool(dedupe_key)):
             notice = Notice.objects.create(
                 recipient=recipient,
                 email=normalise_email(email or recipient.email),
@@ -102,7 +110,7 @@ def notify(
                 dedupe_key=dedupe_key or "",
             )
     except IntegrityError:
-        # Another transaction stored the same notice between our check and our insert.
+        # This notice was stored before (or by another transaction just now).
         if dedupe_key and Notice.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise

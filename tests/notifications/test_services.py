@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from regionet.audit.models import AuditEvent
 from regionet.notifications import services
@@ -69,6 +70,37 @@ def test_a_notice_is_sent_once_the_transaction_commits(django_capture_on_commit_
     assert notice.attempts == 1
     assert notice.next_attempt_at is None
     assert notice.sent_at is not None
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_with_the_database_queue_the_task_is_written_with_the_notice(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        notice = receipt(user)
+
+    (task,) = DBTaskResult.objects.all()
+    assert callbacks == []
+    assert task.task_path == "regionet.notifications.tasks.send_notice_task"
+    assert task.args_kwargs == {"args": [notice.pk], "kwargs": {}}
+    assert task.status == "READY"
+    assert mail.outbox == []
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_with_the_database_queue_a_rollback_takes_the_task_with_the_notice():
+    user = UserFactory()
+    with pytest.raises(Rollback), transaction.atomic():
+        receipt(user)
+        raise Rollback
+    assert Notice.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
 
 
 def test_the_language_given_overrides_the_users_and_an_address_needs_no_user(on_commit):
