@@ -455,6 +455,8 @@ class PreparedSubmission(models.Model):
     one the snapshot was built from, and writes: the reading and the checks happened when the
     submitter opened the check page. A snapshot whose fingerprint no longer matches is
     ignored and the submit door builds the content itself. Only eligible drafts get one.
+    What lies outside the draft (organisation names, the confirming users' addresses) is
+    frozen as the check page read it, which is what the submitter saw.
     """
 
     application = models.OneToOneField(
