@@ -102,6 +102,9 @@ PDF_MAGIC = b"%PDF-"
 PDF_END = b"%%EOF"
 PDF_HEADER_WINDOW = 1024
 PDF_TRAILER_WINDOW = 1024
+PDF_ENCRYPT = b"/Encrypt"
+# A cross-reference table of a linearised first page or a stream's dictionary fits in this.
+PDF_XREF_WINDOW = 64 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 # An OLE compound file: legacy .doc/.xls, and also the wrapper Office puts around a DOCX or
 # XLSX saved with a password to open.
@@ -281,11 +284,37 @@ def detect_kind(file) -> str | None:
             file.seek(0, io.SEEK_END)
             size = file.tell()
             file.seek(max(0, size - PDF_TRAILER_WINDOW))
-            if PDF_END in file.read(PDF_TRAILER_WINDOW):
+            tail = file.read(PDF_TRAILER_WINDOW)
+            if PDF_END in tail:
+                if _pdf_is_encrypted(file, tail, size):
+                    raise _error("encrypted")
                 return "pdf"
         return None
     finally:
         file.seek(0)
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
+
+
+def _pdf_is_encrypted(file, tail: bytes, size: int) -> bool:
+    """Whether the PDF's last cross-reference section names an /Encrypt dictionary (ISO
+    32000-1, 7.5.5 and 7.6.1): in the trailer at the end, or in the dictionary of the
+    cross-reference stream (or the linearised first-page section) ``startxref`` points to.
+    Content streams are not looked into, so a document that mentions the word passes."""
+    trailer = tail.rfind(b"trailer")
+    if trailer != -1 and PDF_ENCRYPT in tail[trailer:]:
+        return True
+    offsets = _STARTXREF.findall(tail)
+    if not offsets or int(offsets[-1]) >= size:
+        return False
+    file.seek(int(offsets[-1]))
+    section = file.read(PDF_XREF_WINDOW)
+    # Up to the stream's data, or the end of a classic section's trailer dictionary.
+    for end in (b"stream", b"startxref"):
+        if (cut := section.find(end)) != -1:
+            section = section[:cut]
+    return PDF_ENCRYPT in section
 
 
 def _contains(file, pattern: bytes) -> bool:

@@ -827,3 +827,70 @@ def test_the_field_in_a_form_reports_the_message_in_the_users_language():
                 "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
             ]
         }
+
+
+# --- Password-protected PDFs --------------------------------------------------------------
+
+
+def pypdf_document(*, password: str | None = None) -> bytes:
+    """A one-page PDF written by pypdf, encrypted with ``password`` (RC4: no extra library;
+    an empty password is an owner password only, still an encrypted file)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        writer.encrypt(user_password=password, owner_password="omistaja", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def with_xref_stream(encrypt: bool) -> bytes:
+    """A PDF 1.5 whose cross-reference section is a stream; its dictionary names /Encrypt
+    when ``encrypt``, and the file has no trailer keyword at all."""
+    pdf = bytearray(make_pdf().split(b"xref\n0 ")[0])
+    xref = len(pdf)
+    entries = b"\x00" * 12
+    dictionary = b"<< /Type /XRef /Size 7 /W [1 2 1] /Root 1 0 R /Length %d%s >>" % (
+        len(entries),
+        b" /Encrypt 6 0 R /ID [<00> <00>]" if encrypt else b"",
+    )
+    pdf += b"7 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (dictionary, entries)
+    pdf += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(pdf)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: pypdf_document(password="salasana"),
+        lambda: pypdf_document(password=""),
+        lambda: with_xref_stream(encrypt=True),
+        # A large document: the trailer is far from the cross-reference table's start.
+        lambda: make_pdf("x" * 200_000).replace(
+            b"trailer\n<< /Size 6 /Root 1 0 R >>",
+            b"trailer\n<< /Size 6 /Root 1 0 R /Encrypt 5 0 R >>",
+        ),
+    ],
+    ids=["password", "owner-password-only", "xref-stream", "large"],
+)
+def test_password_protected_pdfs_are_refused(build):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("salainen.pdf", build()))
+
+    assert raised.value.code == "encrypted"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: pypdf_document(),
+        lambda: with_xref_stream(encrypt=False),
+        # Text about encryption inside a page's content is not the document's encryption.
+        lambda: make_pdf("/Encrypt 5 0 R trailer << /Encrypt >>"),
+    ],
+    ids=["pypdf", "xref-stream", "mentions-encrypt"],
+)
+def test_pdfs_without_a_password_are_accepted(build):
+    assert check_upload(upload("avoin.pdf", build())).kind == "pdf"
