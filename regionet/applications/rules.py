@@ -8,6 +8,7 @@ handle applications once submitted (drafts stay the applicants' own). Predicates
 """
 
 import rules
+from django.utils.functional import LazyObject, empty
 
 from regionet.accounts.models import Membership
 from regionet.programmes.rules import manages_programme_of
@@ -23,7 +24,10 @@ def member_organisation_ids(user) -> frozenset[int]:
 def _organisation_ids(user) -> frozenset[int]:
     # ``request.user`` is a lazy wrapper: remember on the user inside it, which is the object
     # that the permission checks (given the wrapper or the user) share.
-    user = getattr(user, "_wrapped", user)
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
     cache = user.__dict__.setdefault("_applications_rules_cache", {})
     if "organisations" not in cache:
         cache["organisations"] = frozenset(

@@ -141,6 +141,8 @@ _SUBMIT_READS = (
     "phase__call__name_fi",
     "phase__call__name_sv",
     "phase__call__name_en",
+    "phase__call__published_at",
+    "phase__call__programme__published_at",
     "phase__call__programme__funder",
     "phase__call__programme__time_zone",
     "phase__call__programme__record_number_format",
@@ -150,6 +152,7 @@ _SUBMIT_READS = (
     "coordinator__business_id",
     "prepared__fingerprint",
     "prepared__content",
+    "prepared__prepared_at",
 )
 
 
@@ -819,12 +822,24 @@ def _blocking(checks) -> list[str]:
 
 
 def _prepared_content(application: Application, fingerprint: str) -> dict | None:
-    """The content prepared for the draft as it stands (see ``prepare_submission``), if any."""
+    """The content prepared for the draft as it stands (see ``prepare_submission``), if any.
+
+    The fingerprint covers the draft. The call's rules, texts and deadlines (the instrument's
+    eligibility rules, the programme's caps) change only while the call or programme is
+    unpublished, and publishing again stamps a new ``published_at``: content prepared before
+    the latest publication is not used, nor content of another snapshot schema.
+    """
     try:
         prepared = application.prepared
     except PreparedSubmission.DoesNotExist:
         return None
-    if prepared.fingerprint != fingerprint or prepared.content.get("schema") != SNAPSHOT_SCHEMA:
+    call = application.phase.call
+    published = (call.published_at, call.programme.published_at)
+    if (
+        prepared.fingerprint != fingerprint
+        or prepared.content.get("schema") != SNAPSHOT_SCHEMA
+        or any(at is None or at > prepared.prepared_at for at in published)
+    ):
         return None
     return prepared.content
 

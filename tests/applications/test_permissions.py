@@ -205,3 +205,22 @@ def test_a_partner_removed_from_the_consortium_no_longer_sees_it(cast):
 
     application = Application.objects.get(pk=application.pk)
     assert fresh(member).has_perm("applications.view_application", application) is False
+
+
+def test_the_membership_lookup_is_shared_by_request_user_and_the_user_inside_it(
+    django_assert_num_queries,
+):
+    """``request.user`` is a lazy wrapper, possibly not evaluated yet; the view asks with it
+    and the door with the user inside: one lookup serves both."""
+    from django.utils.functional import SimpleLazyObject
+
+    from regionet.applications.rules import member_organisation_ids
+
+    organisation = OrganisationFactory()
+    user = member_of(organisation)
+    lazy = SimpleLazyObject(lambda: user)
+
+    with django_assert_num_queries(1):
+        assert member_organisation_ids(lazy) == {organisation.pk}
+        assert member_organisation_ids(user) == {organisation.pk}
+        assert member_organisation_ids(lazy) == {organisation.pk}

@@ -284,3 +284,33 @@ def test_a_prepared_submission_is_received_in_a_fixed_number_of_statements(
 
     with django_assert_num_queries(11):
         submit_application(Application(pk=draft.pk), by=by, now=DEADLINE)
+
+
+@pytest.mark.parametrize("published", ["call", "programme"])
+def test_content_prepared_before_the_call_was_published_again_is_not_used(draft, published):
+    """The call's rules change only while it is withdrawn: publishing it again (or its
+    programme) makes earlier prepared content stale, whatever the draft's fingerprint."""
+    prepare_submission(draft, now=BEFORE)
+    PreparedSubmission.objects.filter(application=draft).update(
+        content={**draft_content(fresh(draft)), "title": "Ennen uutta julkaisua"}
+    )
+    call = draft.phase.call
+    target = call if published == "call" else call.programme
+    type(target).objects.filter(pk=target.pk).update(published_at=BEFORE + MS)
+
+    submission = submit_application(draft, by=draft.created_by, now=DEADLINE)
+
+    assert submission.content["title"] == draft.title
+
+
+def test_content_prepared_after_the_latest_publication_is_used(draft):
+    call = draft.phase.call
+    type(call).objects.filter(pk=call.pk).update(published_at=BEFORE)
+    prepare_submission(draft, now=BEFORE)
+    PreparedSubmission.objects.filter(application=draft).update(
+        content={**draft_content(fresh(draft)), "title": "Julkaisun jälkeen"}
+    )
+
+    submission = submit_application(draft, by=draft.created_by, now=DEADLINE)
+
+    assert submission.content["title"] == "Julkaisun jälkeen"

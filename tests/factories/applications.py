@@ -32,7 +32,7 @@ __all__ = [
 
 
 def open_phase(*, now=None, closes_in=timedelta(days=7), funder=None, **phase_fields) -> Phase:
-    """An idea phase of a published call of a published programme, open at ``now``.
+    """An idea phase of a call and programme published a month before ``now``, open at ``now``.
 
     The programme runs over the years of ``now``, with the Finnish network rules (at least 4
     municipalities in at least 2 regions), aid at most 80 % and own financing at least 20 %.
@@ -40,15 +40,19 @@ def open_phase(*, now=None, closes_in=timedelta(days=7), funder=None, **phase_fi
     now = now or timezone.now()
     year = timezone.localtime(now).year
     extra = {"funder": funder} if funder is not None else {}
+    published_at = now - timedelta(days=31)
     programme = ProgrammeFactory(
         state=PublicationState.PUBLISHED,
+        published_at=published_at,
         first_year=year,
         last_year=year + 2,
         record_number_format="TEM/{number}/{year}",
         indirect_cost_percent=Decimal("15.00"),
         **extra,
     )
-    call = CallFactory(programme=programme, state=PublicationState.PUBLISHED)
+    call = CallFactory(
+        programme=programme, state=PublicationState.PUBLISHED, published_at=published_at
+    )
     InstrumentFactory(call=call, code="thematic-network")
     fields = {
         "opens_at": now - timedelta(days=30),
