@@ -463,7 +463,7 @@ class PreparedSubmission(models.Model):
         Application, on_delete=models.CASCADE, primary_key=True, related_name="prepared"
     )
     fingerprint = models.CharField(_("draft fingerprint"), max_length=64)
-    # ``build_snapshot``'s content without the submission's number, instant and record number.
+    # ``snapshot.draft_content``: without the submission's number, instant and record number.
     content = models.JSONField(_("content"))
     prepared_at = models.DateTimeField(_("prepared at"))
 

@@ -111,23 +111,18 @@ def _check_transition(application: Application, target: str):
         )
 
 
-# What the doors read with the locked row: the call and programme rules, names for notices.
-_LOCK_RELATED = (
-    "phase__call__programme",
-    "instrument",
-    "coordinator__country",
-    "theme",
-    "zone",
-    "questionnaire_version__questionnaire",
-)
-
-
-def _locked(application: Application, related=_LOCK_RELATED) -> Application:
-    """The application's row, locked for the rest of the transaction (fresh from the database),
-    with the ``related`` rows read in the same query."""
+def _locked(application: Application) -> Application:
+    """The application's row, locked for the rest of the transaction (fresh from the database)."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related(*related)
+        .select_related(
+            "phase__call__programme",
+            "instrument",
+            "coordinator__country",
+            "theme",
+            "zone",
+            "questionnaire_version__questionnaire",
+        )
         .get(pk=application.pk)
     )
 

@@ -30,16 +30,6 @@ def _money(value) -> str:
     return f"{value:.2f}"
 
 
-def build_snapshot(application, *, number: int, received_at, checks=None) -> dict:
-    """The content of submission ``number``; ``checks`` as the submit door computed them."""
-    return received(
-        draft_content(application, checks=checks),
-        record_number=application.record_number,
-        number=number,
-        received_at=received_at,
-    )
-
-
 def received(content: dict, *, record_number: str, number: int, received_at) -> dict:
     """``content`` of a draft (``draft_content``) as submission ``number`` received at
     ``received_at`` under ``record_number``."""
