@@ -45,23 +45,36 @@ def _members(organisation_id):
 
 
 def receipt(submission):
-    """The receipt to the submitter, in the application's language, with the PDF attached."""
-    application = submission.application
-    language = application.language
+    """The receipt to the submitter, in the application's language, with the PDF attached.
+
+    Names what was received as the snapshot froze it (title, call, coordinator), so the
+    door does not read them again."""
+    content = submission.content
+    language = content["language"]
+    coordinator = content["coordinator"]
     notify(
         kind="application.receipt",
         recipient=submission.submitted_by,
         language=language,
-        context=_context(
-            application,
-            language,
-            received_at=submission.received_at.isoformat(),
-            number=submission.number,
-            sha256=submission.sha256,
-            url=_url("applications:receipt", language, pk=application.pk, number=submission.number),
-        ),
+        context={
+            "application_title": content["title"],
+            "record_number": submission.record_number,
+            "call_name": content["call"]["name"],
+            "organisation_name": coordinator["name"] or coordinator["business_id"],
+            "time_zone": content["time_zone"],
+            "received_at": submission.received_at.isoformat(),
+            "number": submission.number,
+            "sha256": submission.sha256,
+            "url": _url(
+                "applications:receipt",
+                language,
+                pk=submission.application_id,
+                number=submission.number,
+            ),
+        },
         attachments=[attachment(RECEIPT_PDF, submission=submission.pk)],
         dedupe_key=f"receipt:{submission.pk}",
+        new_dedupe_key=True,
     )
 
 

@@ -72,6 +72,7 @@ def notify(
     context,
     attachments=(),
     dedupe_key=None,
+    new_dedupe_key=False,
     now=None,
 ) -> Notice | None:
     """Queue a notice of ``kind`` to ``recipient`` (a user) or ``email``, in the caller's
@@ -81,7 +82,9 @@ def notify(
     values for the templates; ``attachments`` are ``{"generator": name, "args": {...}}``
     (see ``attachments.py``), generated at sending. A notice of a kind the user switched
     off is stored as suppressed and not sent. Returns None, storing nothing, when a notice
-    with the same ``dedupe_key`` already exists.
+    with the same ``dedupe_key`` already exists. ``new_dedupe_key``: the key names a row the
+    caller has just created, so no notice can have it yet; no savepoint is taken, and a clash
+    (a bug) fails the caller's transaction.
     """
     notice_kind = get_kind(kind)
     if recipient is None and not email:
@@ -96,7 +99,7 @@ def notify(
     try:
         # The unique key refuses a second notice with the same ``dedupe_key``; the savepoint
         # keeps the caller's transaction usable when it does.
-        with transaction.atomic(savepoint=bool(dedupe_key)):
+        with transaction.atomic(savepoint=bool(dedupe_key) and not new_dedupe_key):
             notice = Notice.objects.create(
                 recipient=recipient,
                 email=normalise_email(email or recipient.email),
@@ -111,7 +114,11 @@ def notify(
             )
     except IntegrityError:
         # This notice was stored before (or by another transaction just now).
-        if dedupe_key and Notice.objects.filter(dedupe_key=dedupe_key).exists():
+        if (
+            dedupe_key
+            and not new_dedupe_key
+            and Notice.objects.filter(dedupe_key=dedupe_key).exists()
+        ):
             return None
         raise
     if not suppressed:

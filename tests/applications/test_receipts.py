@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 from regionet.accounts.models import Organisation
 from regionet.applications import receipts, services
 from regionet.applications.models import CostCategory, IncomeRow, Partner
+from regionet.notifications.models import Notice
 from regionet.questionnaires.models import Question
 from tests.factories.applications import AttachmentFactory, eligible_draft, open_phase
 from tests.factories.questionnaires import ChoiceFactory, QuestionFactory, SectionFactory
@@ -431,3 +433,29 @@ def test_the_receipt_email_carries_one_pdf(application, django_capture_on_commit
     assert (name, mimetype) == ("kuittaus-TEM-1-2021.pdf", "application/pdf")
     assert content.startswith(b"%PDF-")
     assert "15.4.2021 klo 16.14.59 Suomen aikaa" in _text(content)
+
+
+@pytest.mark.django_db
+def test_the_receipt_notice_names_what_the_snapshot_froze(submission):
+    notice = Notice.objects.get(kind="application.receipt")
+    content = submission.content
+    assert notice.recipient == submission.submitted_by
+    assert notice.language == submission.application.language
+    assert notice.dedupe_key == f"receipt:{submission.pk}"
+    assert notice.context == {
+        "application_title": submission.application.title,
+        "record_number": "TEM/1/2021",
+        "call_name": content["call"]["name"],
+        "organisation_name": submission.application.coordinator.name,
+        "time_zone": "Europe/Helsinki",
+        "received_at": RECEIVED.isoformat(),
+        "number": 1,
+        "sha256": submission.sha256,
+        "url": settings.REGIONET_SITE_URL.rstrip("/")
+        + f"/fi/applications/{submission.application_id}/receipts/1/",
+    }
+    assert content["call"]["name"] == {
+        "fi": submission.application.phase.call.name_fi,
+        "sv": submission.application.phase.call.name_sv,
+        "en": submission.application.phase.call.name_en,
+    }

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -146,6 +147,23 @@ def test_the_same_receipt_queued_twice_is_stored_and_sent_once(on_commit):
     assert second is None
     assert list(Notice.objects.values_list("pk", flat=True)) == [first.pk]
     assert len(mail.outbox) == 1
+
+
+def test_a_key_the_caller_vouches_for_as_new_takes_no_savepoint(on_commit):
+    user = UserFactory()
+    with on_commit(), CaptureQueriesContext(connection) as queries:
+        notice = receipt(user, dedupe_key="receipt:8", new_dedupe_key=True)
+    assert Notice.objects.get().dedupe_key == "receipt:8"
+    assert notice.pk == Notice.objects.get().pk
+    assert not [q for q in queries if q["sql"].startswith("SAVEPOINT")]
+
+
+def test_a_key_vouched_for_as_new_that_is_not_fails_the_callers_transaction(on_commit):
+    user = UserFactory()
+    receipt(user, dedupe_key="receipt:8")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        receipt(user, dedupe_key="receipt:8", new_dedupe_key=True)
+    assert Notice.objects.count() == 1
 
 
 def test_different_dedupe_keys_and_no_key_are_separate_notices(on_commit):
