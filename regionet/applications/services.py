@@ -51,6 +51,7 @@ from .models import (
 from .rules import member_organisation_ids
 from .snapshot import SCHEMA as SNAPSHOT_SCHEMA
 from .snapshot import content_hash, draft_content, received
+from .submit_read import read_for_submit
 
 
 class ApplicationError(Exception):
@@ -127,48 +128,18 @@ def _locked(application: Application) -> Application:
     )
 
 
-# What a submission with prepared content reads: the deadline, the record number's format and
-# counter, and the receipt's names. The ORM's time goes with the columns it reads; a
-# submission without prepared content reads the application again in full.
-_SUBMIT_READS = (
-    *(field.name for field in Application._meta.concrete_fields),
-    "phase__closes_at",
-    "phase__call__name_fi",
-    "phase__call__name_sv",
-    "phase__call__name_en",
-    "phase__call__published_at",
-    "phase__call__programme__published_at",
-    "phase__call__programme__funder",
-    "phase__call__programme__time_zone",
-    "phase__call__programme__record_number_format",
-    "coordinator__name_fi",
-    "coordinator__name_sv",
-    "coordinator__name_en",
-    "coordinator__business_id",
-    "prepared__fingerprint",
-    "prepared__content",
-    "prepared__prepared_at",
-)
-
-
-def _locked_for_submit(application: Application) -> Application:
-    """``_locked`` for the submit door: the application with what ``_SUBMIT_READS`` names."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("phase__call__programme", "coordinator", "prepared")
-        .only(*_SUBMIT_READS)
-        .get(pk=application.pk)
-    )
-
-
 def _member_organisations(user) -> frozenset[int]:
     # The same per-request memo the permission rules use: one query per user and request.
     return member_organisation_ids(user)
 
 
+def _coordinators_only() -> NotAllowed:
+    return NotAllowed(gettext("Only the coordinator's members can do this."))
+
+
 def _require_coordinator(application, by):
     if application.coordinator_id not in _member_organisations(by):
-        raise NotAllowed(gettext("Only the coordinator's members can do this."))
+        raise _coordinators_only()
 
 
 def _require_officer(application, by):
@@ -816,17 +787,18 @@ def _blocking(checks) -> list[str]:
     return [check.message for check in checks if check.blocking and not check.passed]
 
 
-def _prepared_content(application: Application, fingerprint: str) -> dict | None:
-    """The content prepared for the draft as it stands (see ``prepare_submission``), if any.
+def _prepared_content(
+    application: Application, prepared: PreparedSubmission | None, fingerprint: str
+) -> dict | None:
+    """``prepared``'s content if it was prepared for the draft as it stands (see
+    ``prepare_submission``), else None.
 
     The fingerprint covers the draft. The call's rules, texts and deadlines (the instrument's
     eligibility rules, the programme's caps) change only while the call or programme is
     unpublished, and publishing again stamps a new ``published_at``: content prepared before
     the latest publication is not used, nor content of another snapshot schema.
     """
-    try:
-        prepared = application.prepared
-    except PreparedSubmission.DoesNotExist:
+    if prepared is None:
         return None
     call = application.phase.call
     published = (call.published_at, call.programme.published_at)
@@ -852,8 +824,10 @@ def submit_application(
     # The server's clock when the request arrived: waiting for the row lock is not lateness.
     received_at = _now(now)
     with transaction.atomic():
-        application = _locked_for_submit(application)
-        _require_coordinator(application, by)
+        read = read_for_submit(application.pk, by)
+        if not read.by_coordinator_member:
+            raise _coordinators_only()
+        application = read.application
         fingerprint = draft_fingerprint(application)
         last = (
             application.submissions.order_by("-number").first()
@@ -876,7 +850,7 @@ def submit_application(
             )
         _check_transition(application, ApplicationState.SUBMITTED)
         late_admission = _admission_at(application, received_at)
-        content = _prepared_content(application, fingerprint)
+        content = _prepared_content(application, read.prepared, fingerprint)
         if content is None:
             # Everything the checks and the snapshot read, once (each list in one query).
             application = _with_contents(_locked(application))

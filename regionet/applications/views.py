@@ -742,37 +742,42 @@ def check(request, pk):
 @require_POST
 def submit(request, pk):
     """Receive the draft; a retry of an accepted submission lands on the same receipt."""
-    # Only the coordinator's members submit; a retry after the state became "submitted" must
-    # still reach the door, so the state-bound submit permission is not asked here. The door
-    # reads the application under its lock: here only who may post (the deadline's rush).
-    application = get_object_or_404(Application.objects.only("pk", "coordinator_id"), pk=pk)
-    if not is_coordinator_member(request.user, application):
-        raise Http404
+    # Only the coordinator's members submit: the door reads the draft under its lock and
+    # refuses anyone else, whom this view answers as if there were no such application. A
+    # retry after the state became "submitted" must still reach the door, so the state-bound
+    # submit permission is not asked here.
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        return _check_page(
+        return _refused(
             request,
-            get_application_for(request, pk),
-            errors=[
+            pk,
+            [
                 gettext(
                     "The application changed after you opened this page. Check the answers "
                     "below and submit again."
                 )
             ],
-            status=409,
         )
     try:
         submission = services.submit_application(
-            application,
+            Application(pk=pk),
             by=request.user,
             now=getattr(request, "received_at", None),
             expected_fingerprint=form.cleaned_data["fingerprint"],
         )
+    except (Application.DoesNotExist, services.NotAllowed) as error:
+        raise Http404 from error
     except services.ApplicationError as error:
-        return _check_page(
-            request, get_application_for(request, pk), errors=error.messages, status=409
-        )
-    return redirect("applications:receipt", pk=application.pk, number=submission.number)
+        return _refused(request, pk, error.messages)
+    return redirect("applications:receipt", pk=pk, number=submission.number)
+
+
+def _refused(request, pk, errors):
+    """The check page again, with why the submission was not received."""
+    application = get_application_for(request, pk)
+    if not is_coordinator_member(request.user, application):
+        raise Http404
+    return _check_page(request, application, errors=errors, status=409)
 
 
 # --- Receipts ---------------------------------------------------------------------------
