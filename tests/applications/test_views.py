@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from regionet.applications import services
-from regionet.applications.models import Application, ApplicationState, Submission
+from regionet.applications.models import (
+    Application,
+    ApplicationState,
+    PreparedSubmission,
+    Submission,
+)
 from regionet.audit.models import AuditEvent
 from regionet.programmes.models import Phase
 from tests.factories import (
@@ -423,6 +428,27 @@ def test_a_submit_after_the_deadline_is_refused_and_the_draft_kept(client):
     application.refresh_from_db()
     assert application.state == ApplicationState.DRAFT
     assert application.record_number == ""
+    assert Submission.objects.count() == 0
+
+
+def test_a_submit_prepared_in_time_but_posted_after_the_deadline_is_refused(client):
+    """The check page prepared the snapshot while the phase was open; the post comes after
+    the phase closed (moved as the deadline-rush benchmark moves it): refused, draft kept."""
+    phase = open_phase(now=timezone.now() - timedelta(days=1))
+    application = draft_in(phase)
+    client.force_login(application.created_by)
+    assert client.get(url("check", pk=application.pk)).status_code == 200
+    assert PreparedSubmission.objects.filter(application=application).exists()
+    Phase.objects.filter(pk=phase.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+
+    response = client.post(
+        url("submit", pk=application.pk), {"fingerprint": fingerprint(application)}
+    )
+
+    assert response.status_code == 409
+    assert "The application period has closed. The application was not submitted" in text(response)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
     assert Submission.objects.count() == 0
 
 
