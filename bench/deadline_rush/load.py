@@ -22,7 +22,8 @@ TIMEOUT = 120
 
 @dataclass
 class Post:
-    """One form post: ``label`` groups results; ``not_before`` is a ``time.monotonic()``."""
+    """One form post: ``label`` groups results; ``not_before`` is a ``time.time()``: the
+    wall clock, which the server (on this machine) uses for deadlines."""
 
     label: str
     applicant: int
@@ -44,6 +45,8 @@ class Result:
     location: str
     started: float
     finished: float
+    # When it was sent by the wall clock (``time.time()``): compared with the deadline.
+    sent_wall: float
     error: str = ""
 
     @property
@@ -91,10 +94,10 @@ class Client:
             if pause > 0:
                 time.sleep(pause)
         elif post.not_before is not None:
-            pause = post.not_before - time.monotonic()
+            pause = post.not_before - time.time()
             if pause > 0:
                 time.sleep(pause)
-        started = time.monotonic()
+        started, sent_wall = time.monotonic(), time.time()
         post.sent_at = started
         post.sent.set()
         try:
@@ -102,8 +105,10 @@ class Client:
                 "POST", post.path, cookie=post.cookie, fields=post.fields
             )
         except (OSError, http.client.HTTPException) as error:
-            return Result(post, None, "", started, time.monotonic(), f"{type(error).__name__}")
-        return Result(post, status, location, started, time.monotonic())
+            return Result(
+                post, None, "", started, time.monotonic(), sent_wall, f"{type(error).__name__}"
+            )
+        return Result(post, status, location, started, time.monotonic(), sent_wall)
 
     def run(self, posts: list[Post], concurrency: int) -> list[Result]:
         """Send ``posts`` in order, ``concurrency`` at a time; a post's second click must come
