@@ -63,8 +63,9 @@ def _receipts(args, counts) -> str:
         )
     return (
         "* Receipts: queued in the request's transaction; rendering the PDF and sending are "
-        "left to the django-tasks database backend (`django_tasks_db.DatabaseBackend`, no "
-        f"worker running): {counts['tasks_queued']} tasks queued, "
+        "left to a sweep of the due notices on the django-tasks database backend "
+        "(`django_tasks_db.DatabaseBackend`, queued after commit unless one waits; no worker "
+        f"running): {counts['tasks_queued']} task(s) queued, "
         f"{counts['notices_pending']} receipt notices pending"
     )
 

@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from regionet.applications.models import Application, ApplicationState, RecordSequence, Submission
 from regionet.audit.models import AuditEvent
 from regionet.notifications.models import Notice
+from regionet.notifications.tasks import send_due_notices_task
 from regionet.programmes.models import Programme
 
 from .load import receipt_of
@@ -166,6 +167,18 @@ def verify(world, rush, late, pings, *, deadline: float) -> tuple[list[str], lis
 
     audit = AuditEvent.objects.filter(verb="application.submitted").count()
     check(audit == len(submissions), f"one audit event per submission ({audit})")
+
+    # Nothing sends without a worker: every pending receipt must be left to a waiting sweep
+    # (the database queue), or have been sent in the request (the immediate one).
+    pending = Notice.objects.filter(kind="application.receipt", state=Notice.State.PENDING)
+    sweeps = DBTaskResult.objects.filter(
+        task_path=send_due_notices_task.module_path, status="READY"
+    ).count()
+    check(
+        not pending.exists() or sweeps >= 1,
+        f"the pending receipts are left to a waiting sweep ({pending.count()} pending, "
+        f"{sweeps} sweep task(s) waiting)",
+    )
 
     counts = {
         "submissions": len(submissions),

@@ -3,18 +3,22 @@ user's choice of the notices they get (``set_preferences``).
 
 ``notify`` runs in the caller's transaction, so a notice exists exactly when the change it
 tells about was committed, and it is sent only after that commit. Sending holds the lock on
-the notice row for the time of sending, so two workers never send one notice twice. A failed
+the notice row for the time of sending, so two workers never send one notice twice (a sweep
+of the due notices passes over one another worker is sending, so sweeps share the work). A failed
 sending is tried again after 1 min, 5 min, 30 min and 2 h; the fifth failure gives up.
 ``now`` is the server's clock unless a caller (a test, a worker) gives the instant.
 """
 
 import logging
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from regionet.accounts.models import Language, normalise_email
 from regionet.audit.services import record
@@ -22,7 +26,7 @@ from regionet.audit.services import record
 from .emails import notice_message
 from .kinds import all_kinds, get_kind
 from .models import Notice, NoticePreference
-from .tasks import send_notice_task
+from .tasks import send_due_notices_task, send_notice_task
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +49,45 @@ class Verb:
 
 def _queue_sending(notice_id):
     if isinstance(send_notice_task.get_backend(), DatabaseBackend):
-        # The task's row is written in the caller's transaction: it is committed with the
-        # notice (one commit, and a worker cannot see the task before the notice exists) or
-        # rolled back with it.
-        send_notice_task.enqueue(notice_id)
+        # A worker sweeps every due notice: after the commit, wake one unless a sweep is
+        # already waiting (under a deadline rush, one task row for hundreds of receipts,
+        # not one each).
+        transaction.on_commit(_wake_sweep, robust=True)
         return
-    # Other queues run or hold the task outside the database: only after the commit.
-    # robust: the caller's change is committed; a task queue that is down must not turn it
-    # into an error. The notice stays pending and ``send_due_notices`` sends it.
+    # Other queues run or hold one task per notice, outside the database: only after the
+    # commit. robust: the caller's change is committed; a task queue that is down must not
+    # turn it into an error. The notice stays pending and ``send_due_notices`` sends it.
     transaction.on_commit(lambda: send_notice_task.enqueue(notice_id), robust=True)
+
+
+def _wake_sweep():
+    """Queue a sweep of the due notices unless one is queued and not yet taken by a worker.
+
+    Runs after the notice's commit: a sweep still waiting will read the due notices only
+    once a worker has taken it, which is later, so it finds this notice. A sweep already
+    taken may have read them before: then a new one is queued. Should this process stop
+    between the commit and here, the notice stays pending for the next sweep (any later
+    notice wakes one) or ``manage.py send-notices``.
+    """
+    alias = router.db_for_read(DBTaskResult)
+    sql, params = _waiting_sweep_query(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.fetchone() is not None:
+            return
+    send_due_notices_task.enqueue()
+
+
+@cache
+def _waiting_sweep_query(alias: str) -> tuple[str, tuple]:
+    """The ORM's SQL for "a sweep waits", compiled once per database: compiling it took
+    three times as long as running it, once per receipt at the deadline."""
+    waiting = (
+        DBTaskResult.objects.using(alias)
+        .filter(task_path=send_due_notices_task.module_path, status=TaskResultStatus.READY)
+        .values("pk")[:1]
+    )
+    return waiting.query.sql_with_params()
 
 
 def is_switched_off(user, kind_code) -> bool:
@@ -129,8 +163,9 @@ def notify(
 def _send(notice_id, now, *, due_only) -> tuple[Notice | None, bool]:
     """(the notice, whether this call sent it)."""
     with transaction.atomic():
+        # A sweep (due_only) passes over a notice another worker holds: that one sends it.
         notice = (
-            Notice.objects.select_for_update(of=("self",))
+            Notice.objects.select_for_update(of=("self",), skip_locked=due_only)
             .select_related("recipient")
             .filter(pk=notice_id)
             .first()

@@ -1,4 +1,4 @@
-"""The doors of notices: queueing in the caller's transaction, sending with retries,
+"""The doors of notices: queueing in the caller's transaction, sending with retries, sweeps,
 deduplication, preferences and the admin's retry."""
 
 import re
@@ -15,6 +15,7 @@ from regionet.audit.models import AuditEvent
 from regionet.notifications import services
 from regionet.notifications.attachments import attachment
 from regionet.notifications.models import Notice, NoticePreference
+from regionet.notifications.tasks import send_due_notices_task
 from tests.factories import UserFactory
 from tests.factories.notifications import NoticeFactory, NoticePreferenceFactory
 
@@ -78,20 +79,48 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+SWEEP = "regionet.notifications.tasks.send_due_notices_task"
+
+
 @pytest.mark.usefixtures("database_queue")
-def test_with_the_database_queue_the_task_is_written_with_the_notice(
+def test_with_the_database_queue_a_sweep_is_queued_once_the_notice_is_committed(
     django_capture_on_commit_callbacks,
 ):
     user = UserFactory()
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        notice = receipt(user)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        receipt(user)
+        assert DBTaskResult.objects.count() == 0
 
     (task,) = DBTaskResult.objects.all()
-    assert callbacks == []
-    assert task.task_path == "regionet.notifications.tasks.send_notice_task"
-    assert task.args_kwargs == {"args": [notice.pk], "kwargs": {}}
+    assert task.task_path == SWEEP
+    assert task.args_kwargs == {"args": [], "kwargs": {}}
     assert task.status == "READY"
     assert mail.outbox == []
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_a_waiting_sweep_is_not_queued_again_and_one_taken_by_a_worker_is(
+    django_capture_on_commit_callbacks,
+):
+    first, second, third = UserFactory.create_batch(3)
+    for user in (first, second):
+        with django_capture_on_commit_callbacks(execute=True):
+            receipt(user)
+    (waiting,) = DBTaskResult.objects.all()
+    # A worker takes the sweep: it may have read the due notices before the next commit.
+    DBTaskResult.objects.filter(pk=waiting.pk).update(status="RUNNING")
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt(third)
+
+    assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        (SWEEP, "READY"),
+        (SWEEP, "RUNNING"),
+    ]
+    assert send_due_notices_task.call() == 3
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        user.email for user in (first, second, third)
+    )
+    assert set(Notice.objects.values_list("state", flat=True)) == {Notice.State.SENT}
 
 
 @pytest.mark.usefixtures("database_queue")
