@@ -11,9 +11,10 @@ on access (the statement-count test of the submit door would notice).
 """
 
 from dataclasses import dataclass
-from functools import cache
+from weakref import WeakKeyDictionary
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from regionet.accounts.models import Membership
 from regionet.programmes.models import Call, Phase, Programme
@@ -60,9 +61,17 @@ class _Plan:
     columns: tuple
 
 
-@cache
-def _plan(alias: str) -> _Plan:
-    connection = connections[alias]
+# Per connection (each thread has its own): the converters are bound to the one that made them.
+_plans: "WeakKeyDictionary[BaseDatabaseWrapper, _Plan]" = WeakKeyDictionary()
+
+
+def _plan(connection) -> _Plan:
+    if (plan := _plans.get(connection)) is None:
+        plan = _plans[connection] = _make_plan(connection)
+    return plan
+
+
+def _make_plan(connection) -> _Plan:
     quote = connection.ops.quote_name
     table = {model: quote(model._meta.db_table) for _, model, _ in _READS}
     selected, columns = [], []
@@ -80,17 +89,25 @@ def _plan(alias: str) -> _Plan:
             ) + expression.get_db_converters(connection)
             converted.append((expression, tuple(converters)))
         columns.append((model, names, tuple(converted)))
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    membership = Membership._meta
     # Names from the models' metadata, quoted; the values are parameters.
     sql = (
         f"SELECT {', '.join(selected)}, EXISTS ("  # noqa: S608
-        f"SELECT 1 FROM {quote(Membership._meta.db_table)} m "
-        "WHERE m.organisation_id = a.coordinator_id AND m.user_id = %s)"
+        f"SELECT 1 FROM {quote(membership.db_table)} m "
+        f"WHERE m.{column(Membership, 'organisation')} = a.{column(Application, 'coordinator')}"
+        f" AND m.{column(Membership, 'user')} = %s)"
         f" FROM {table[Application]} a"
-        f" JOIN {table[Phase]} ph ON ph.id = a.phase_id"
-        f" JOIN {table[Call]} c ON c.id = ph.call_id"
-        f" JOIN {table[Programme]} pr ON pr.id = c.programme_id"
-        f" LEFT JOIN {table[PreparedSubmission]} p ON p.application_id = a.id"
-        " WHERE a.id = %s"
+        f" JOIN {table[Phase]} ph ON ph.{column(Phase, 'id')} = a.{column(Application, 'phase')}"
+        f" JOIN {table[Call]} c ON c.{column(Call, 'id')} = ph.{column(Phase, 'call')}"
+        f" JOIN {table[Programme]} pr"
+        f" ON pr.{column(Programme, 'id')} = c.{column(Call, 'programme')}"
+        f" LEFT JOIN {table[PreparedSubmission]} p"
+        f" ON p.{column(PreparedSubmission, 'application')} = a.{column(Application, 'id')}"
+        f" WHERE a.{column(Application, 'id')} = %s"
     )
     if connection.features.has_select_for_update_of:
         sql += " FOR UPDATE OF a"
@@ -102,10 +119,14 @@ def _plan(alias: str) -> _Plan:
 def read_for_submit(application_id, user, *, using: str = "default") -> SubmitRead:
     """Lock the draft and read what submitting it needs (inside the door's transaction).
 
-    Raises ``Application.DoesNotExist`` for an unknown id.
+    Raises ``Application.DoesNotExist`` for an unknown id (one no id column can hold too,
+    as the ORM's lookups do). The application's fields not read here load when asked for.
     """
     connection = connections[using]
-    plan = _plan(using)
+    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
+    if (low is not None and application_id < low) or (high is not None and application_id > high):
+        raise Application.DoesNotExist(f"No application {application_id}.")
+    plan = _plan(connection)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, [user.pk, application_id])
         row = cursor.fetchone()

@@ -622,3 +622,12 @@ def test_the_submit_door_is_given_the_instant_the_request_was_received(client, m
     )
     assert response.status_code == 302
     assert application.submissions.get().received_at == closes_at
+
+
+@pytest.mark.parametrize("pk", [10**6, 10**20])
+def test_a_submit_post_to_an_application_that_does_not_exist_is_404(client, coordinator, pk):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("applications:submit", kwargs={"pk": pk}), {"fingerprint": "0" * 64}
+    )
+    assert response.status_code == 404
