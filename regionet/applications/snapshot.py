@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.utils import translation
 
 from .eligibility import (
     application_checks,
@@ -76,10 +77,10 @@ def draft_content(application, *, checks=None) -> dict:
             "code": instrument.code,
             "name": texts_of(instrument, "name"),
         },
-        "coordinator": _organisation(application.coordinator),
+        "coordinator": _organisation(application.coordinator, application.language),
         "partners": [
             {
-                **_organisation(partner.organisation),
+                **_organisation(partner.organisation, application.language),
                 "role": partner.role,
                 "tasks": partner.tasks,
                 "confirmed_at": partner.confirmed_at and partner.confirmed_at.isoformat(),
@@ -147,10 +148,14 @@ def draft_content(application, *, checks=None) -> dict:
     }
 
 
-def _organisation(organisation) -> dict:
+def _organisation(organisation, language: str) -> dict:
+    # The name in the application's language (or its fallback), whoever's page prepared the
+    # snapshot: the receipt and the registry show it as the applicant wrote the application.
+    with translation.override(language):
+        name = organisation.name
     return {
         "id": organisation.pk,
-        "name": organisation.name,
+        "name": name,
         "business_id": organisation.business_id,
         "type": organisation.type,
         "country": organisation.country.code,

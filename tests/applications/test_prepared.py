@@ -24,6 +24,7 @@ from regionet.applications.services import (
     submit_application,
 )
 from regionet.applications.snapshot import SCHEMA, content_hash, draft_content
+from regionet.notifications.models import Notice
 from regionet.programmes.deadlines import instant_at
 
 from .conftest import draft_in, member_of, officer_of, phase_closing_at
@@ -315,3 +316,22 @@ def test_content_prepared_after_the_latest_publication_is_used(draft):
     submission = submit_application(draft, by=draft.created_by, now=DEADLINE)
 
     assert submission.content["title"] == "Julkaisun jälkeen"
+
+
+@pytest.mark.parametrize("active", ["fi", "sv", "en"])
+def test_organisation_names_are_frozen_in_the_applications_language(draft, active):
+    """Whoever's page prepared it: a Swedish-speaking colleague's check page does not turn
+    the Finnish application's coordinator into its Swedish name (nor the receipt)."""
+    coordinator = draft.coordinator
+    coordinator.name_fi, coordinator.name_sv = "Vaasan kaupunki", "Vasa stad"
+    coordinator.save(update_fields=["name_fi", "name_sv"])
+    draft.language = "fi"
+    draft.save(update_fields=["language"])
+    with translation.override(active):
+        prepare_submission(draft, now=BEFORE)
+    with translation.override("sv"):
+        submission = submit_application(draft, by=draft.created_by, now=DEADLINE)
+
+    assert submission.content["coordinator"]["name"] == "Vaasan kaupunki"
+    notice = Notice.objects.get(kind="application.receipt")
+    assert notice.context["organisation_name"] == "Vaasan kaupunki"
