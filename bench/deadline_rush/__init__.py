@@ -4,7 +4,7 @@ Run it from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres)::
 
     .venv/bin/python -m bench.deadline_rush --applicants 300 --workers 4
 
-One run (about three minutes) does everything:
+One run (about two minutes) does everything:
 
 1. drops and creates the database ``regionet_bench``, migrates it and imports the places of
    ../shared/data; builds a published programme, call and open phase, and N applicants
@@ -17,11 +17,14 @@ One run (about three minutes) does everything:
 3. warms the workers up: each applicant opens the page with the submit form, which gives the
    fields its browser would post;
 4. the baseline: a view that inserts one row (``views.ping``), behind the same middleware,
-   as many posts as the rush, at the same concurrency; run again after step 6, and the ratio
-   uses the mean of the two (the machine's other load drifts during a run);
-5. the rush: the phase is set to close ``--deadline-in`` seconds from now and every applicant
-   in time posts the real submit form at once (at most ``--concurrency`` requests in flight,
-   default 2 × workers × threads); ``--double-click`` of them post it twice, 0.1 s apart;
+   at the same concurrency;
+5. the rush: the phase is set to close ``--deadline-in`` seconds from now and the applicants
+   in time post the real submit form (at most ``--concurrency`` requests in flight, default
+   2 × workers × threads); ``--double-click`` of them post it twice, 0.1 s apart. They come
+   in ``--rounds`` groups (default 3), each round followed by another one-insert batch of
+   as many posts: the machine's speed drifts by a third within a minute, and the ratio is
+   taken over batches run seconds apart (every batch of each kind; each round's own ratio
+   against its neighbours is reported too);
 6. after the deadline, the ``--late`` share of applicants post it: every one must be refused;
 7. checks the database (``verify.py``): one submission, one receipt notice and one record
    number per accepted application, the record numbers of the funder and year exactly 1..K,

@@ -35,6 +35,12 @@ def parse_args(argv=None):
     parser.add_argument(
         "--deadline-in", type=float, default=60.0, help="seconds from the rush to the deadline"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rush rounds, each between two one-insert batches (1 with --profile)",
+    )
     parser.add_argument("--target", choices=["real", "service"], default="real")
     parser.add_argument(
         "--tasks",
@@ -52,6 +58,8 @@ def parse_args(argv=None):
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args(argv)
     args.concurrency = args.concurrency or 2 * args.workers * args.threads
+    # The profiler samples from the first rush round to the last: no one-insert batch between.
+    args.rounds = 1 if args.profile else max(1, args.rounds)
     args.argv = argv if argv is not None else sys.argv[1:]
     return args
 
@@ -197,7 +205,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.utils import timezone
 
-    from .load import Client, Post, summary
+    from .load import Client, Post, summary, wall_time
     from .profile import LockSampler, Profiler, queries_per_request, summarise
     from .report import print_report, record
     from .setup import build_world, migrate_and_import_places, move_deadline, recreate_database
@@ -228,43 +236,61 @@ def main(argv=None) -> int:
         )
 
         in_time = [a for a in world.applicants if not a.late]
-        rush_posts = []
-        for applicant in in_time:
-            action, fields = forms[applicant.index]
-            first = Post("submit", applicant.index, action, fields, applicant.cookie)
-            rush_posts.append(first)
-            if applicant.double_click:
-                second = Post("submit", applicant.index, action, fields, applicant.cookie)
-                second.after, second.delay = first, 0.1
-                rush_posts.append(second)
-        rounds = len(rush_posts) // len(in_time) + 1
-        ping_posts = [
-            Post("ping", a.index, "/bench/ping/", {"csrfmiddlewaretoken": a.csrf_token}, a.cookie)
-            for a in (in_time * rounds)[: len(rush_posts)]
-        ]
+        # The applicants in time, in ``--rounds`` groups: each group's rush runs between two
+        # one-insert batches of as many posts, so that the ratio compares batches run
+        # seconds apart (this machine's speed drifts by a third within a minute).
+        rounds = []
+        for group in (in_time[k :: args.rounds] for k in range(args.rounds)):
+            posts = []
+            for applicant in group:
+                action, fields = forms[applicant.index]
+                first = Post("submit", applicant.index, action, fields, applicant.cookie)
+                posts.append(first)
+                if applicant.double_click:
+                    second = Post("submit", applicant.index, action, fields, applicant.cookie)
+                    second.after, second.delay = first, 0.1
+                    posts.append(second)
+            rounds.append(posts)
 
-        print(f"One-insert view: {len(ping_posts)} posts…", flush=True)
-        sampler = LockSampler(admin_url, database)
-        sampler.start()
-        pings = client.run(ping_posts, args.concurrency)
-        locks["ping"] = sampler.stop()
+        def ping_batch(size):
+            cycle = in_time * (size // len(in_time) + 1)
+            return [
+                Post(
+                    "ping", a.index, "/bench/ping/", {"csrfmiddlewaretoken": a.csrf_token}, a.cookie
+                )
+                for a in cycle[:size]
+            ]
 
-        if args.profile:
-            profiler = Profiler(server.pid, args.profile, idle=not args.profile_cpu)
+        def pings_now(size):
+            print(f"One-insert view: {size} posts…", flush=True)
+            sampler = LockSampler(admin_url, database)
+            sampler.start()
+            batch = client.run(ping_batch(size), args.concurrency)
+            locks.setdefault("ping", []).append(sampler.stop())
+            return batch
+
+        ping_batches = [pings_now(len(rounds[0]))]
         closes_at = timezone.now() + timedelta(seconds=args.deadline_in)
         # The server decides by the wall clock: so do the late posts and the checks.
         deadline = closes_at.timestamp()
         move_deadline(world, closes_at)
-        print(
-            f"Rush: {len(rush_posts)} posts, the phase closes in {args.deadline_in:.0f} s…",
-            flush=True,
-        )
-        sampler = LockSampler(admin_url, database)
-        sampler.start()
-        rush = client.run(rush_posts, args.concurrency)
-        locks["submit"] = sampler.stop()
-        if profiler is not None:
-            profiler.stop()
+        if args.profile:
+            profiler = Profiler(server.pid, args.profile, idle=not args.profile_cpu)
+        rush_batches = []
+        for n, posts in enumerate(rounds, 1):
+            print(
+                f"Rush {n}/{len(rounds)}: {len(posts)} posts, the phase closes in "
+                f"{deadline - time.time():.0f} s…",
+                flush=True,
+            )
+            sampler = LockSampler(admin_url, database)
+            sampler.start()
+            rush_batches.append(client.run(posts, args.concurrency))
+            locks.setdefault("submit", []).append(sampler.stop())
+            if profiler is not None:
+                profiler.stop()
+            ping_batches.append(pings_now(len(posts)))
+        rush = [r for batch in rush_batches for r in batch]
 
         late_posts = []
         for n, applicant in enumerate(a for a in world.applicants if a.late):
@@ -277,11 +303,6 @@ def main(argv=None) -> int:
             f"Waiting {wait:.0f} s for the deadline; then {len(late_posts)} late posts…", flush=True
         )
         late = client.run(late_posts, args.concurrency)
-
-        # The baseline again: the machine's other load drifts, so the ratio uses both.
-        print(f"One-insert view again: {len(ping_posts)} posts…", flush=True)
-        fresh = [Post(p.label, p.applicant, p.path, p.fields, p.cookie) for p in ping_posts]
-        pings_after = client.run(fresh, args.concurrency)
     finally:
         if profiler is not None:
             profiler.stop()
@@ -291,16 +312,31 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    passed, failed, counts = verify(world, rush, late, pings + pings_after, deadline=deadline)
+    pings = [r for batch in ping_batches for r in batch]
+    passed, failed, counts = verify(world, rush, late, pings, deadline=deadline)
     late_applicants = [a for a in world.applicants if a.late]
     if late_applicants:
         counts["queries"] = queries_per_request(world, forms, late_applicants[0])
     figures = {
-        "submit": summary(rush),
-        "ping": summary(pings),
-        "ping_after": summary(pings_after),
-        "late": summary(late),
-        "locks": locks,
+        "submit": summary(rush_batches),
+        "ping": summary(ping_batches),
+        "late": summary([late]),
+        # Per round: its rush against the mean of the one-insert batches before and after.
+        "rounds": [
+            len(rush_batch)
+            / wall_time(rush_batch)
+            / ((len(before) / wall_time(before) + len(after) / wall_time(after)) / 2)
+            for rush_batch, before, after in zip(
+                rush_batches, ping_batches, ping_batches[1:], strict=False
+            )
+        ],
+        "locks": {
+            phase: {
+                key: sum(sample[key] for sample in samples) / len(samples)
+                for key in ("active", "waiting")
+            }
+            for phase, samples in locks.items()
+        },
         "setup_s": setup_s,
     }
     report = {

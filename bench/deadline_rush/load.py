@@ -121,12 +121,19 @@ class Client:
             return list(pool.map(function, items))
 
 
-def summary(results: list[Result]) -> dict:
-    """Throughput over the wall time of the batch, latency percentiles, errors."""
+def wall_time(results: list[Result]) -> float:
+    """From the first post sent to the last answer of one batch."""
+    return max(r.finished for r in results) - min(r.started for r in results)
+
+
+def summary(batches: list[list[Result]]) -> dict:
+    """Throughput over the wall time of the batches (each batch timed on its own, so what
+    runs between them does not count), latency percentiles, errors."""
+    results = [r for batch in batches for r in batch]
     if not results:
         return {"requests": 0}
     latencies = sorted(r.latency for r in results)
-    wall = max(r.finished for r in results) - min(r.started for r in results)
+    wall = sum(wall_time(batch) for batch in batches if batch)
     cuts = (
         statistics.quantiles(latencies, n=100, method="inclusive")
         if len(latencies) > 1
