@@ -3,8 +3,9 @@ user's choice of the notices they get (``set_preferences``).
 
 ``notify`` runs in the caller's transaction, so a notice exists exactly when the change it
 tells about was committed, and it is sent only after that commit. Sending holds the lock on
-the notice row for the time of sending, so two workers never send one notice twice (a sweep
-of the due notices passes over one another worker is sending, so sweeps share the work). A failed
+the notice row for the time of sending, so two workers never send one notice twice (on
+PostgreSQL a sweep of the due notices passes over one another worker is sending, so sweeps
+share the work; SQLite runs them one after another). A failed
 sending is tried again after 1 min, 5 min, 30 min and 2 h; the fifth failure gives up.
 ``now`` is the server's clock unless a caller (a test, a worker) gives the instant.
 """
@@ -15,6 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
@@ -65,11 +67,14 @@ def _wake_sweep():
 
     Runs after the notice's commit: a sweep still waiting will read the due notices only
     once a worker has taken it, which is later, so it finds this notice. A sweep already
-    taken may have read them before: then a new one is queued. Should this process stop
-    between the commit and here, the notice stays pending for the next sweep (any later
-    notice wakes one) or ``manage.py send-notices``.
+    taken may have read them before: then a new one is queued. Sweeps are never deferred
+    (no ``run_after``), so a waiting one is one a worker will take. A notice can still be
+    left without a sweep: this process stops between the commit and here, the wake fails
+    (an error here is logged, not raised: the change is committed), or the worker sending
+    it dies. It stays pending, and the next sweep (any later notice wakes one) or the
+    ``regionet send-notices`` command, run from cron in production, sends it.
     """
-    alias = router.db_for_read(DBTaskResult)
+    alias = router.db_for_write(DBTaskResult)
     sql, params = _waiting_sweep_query(alias)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
@@ -80,14 +85,20 @@ def _wake_sweep():
 
 @cache
 def _waiting_sweep_query(alias: str) -> tuple[str, tuple]:
-    """The ORM's SQL for "a sweep waits", compiled once per database: compiling it took
-    three times as long as running it, once per receipt at the deadline."""
+    """The ORM's SQL for "a sweep waits for a worker of this backend and queue", compiled
+    once per database: compiling it took three times as long as running it, once per
+    receipt at the deadline."""
     waiting = (
-        DBTaskResult.objects.using(alias)
-        .filter(task_path=send_due_notices_task.module_path, status=TaskResultStatus.READY)
+        DBTaskResult.objects.filter(
+            task_path=send_due_notices_task.module_path,
+            status=TaskResultStatus.READY,
+            backend_name=send_due_notices_task.backend,
+            queue_name=send_due_notices_task.queue_name,
+        )
+        .order_by()
         .values("pk")[:1]
     )
-    return waiting.query.sql_with_params()
+    return waiting.query.get_compiler(using=alias).as_sql()
 
 
 def is_switched_off(user, kind_code) -> bool:
@@ -173,7 +184,7 @@ def _send(notice_id, now, *, due_only) -> tuple[Notice | None, bool]:
         # Another worker may have sent it, or failed it and set a later try, meanwhile.
         if notice is None or notice.state != Notice.State.PENDING:
             return notice, False
-        if due_only and (notice.next_attempt_at is None or notice.next_attempt_at > now):
+        if due_only and not _is_due(notice, now):
             return notice, False
         notice.attempts += 1
         try:
@@ -211,11 +222,21 @@ def send_notice(notice, now=None) -> Notice | None:
     return _send(notice.pk, now or timezone.now(), due_only=False)[0]
 
 
+def _is_due(notice, now) -> bool:
+    # A first attempt is due at once, whatever its stamp: the clock of the process that
+    # queued it may run ahead of the sweeping worker's. A retry waits for its time.
+    return notice.attempts == 0 or (
+        notice.next_attempt_at is not None and notice.next_attempt_at <= now
+    )
+
+
 def send_due_notices(now=None) -> int:
-    """Send every pending notice whose next attempt is due at ``now``; return how many went."""
+    """Send every pending notice that is due at ``now`` (never tried, or its next attempt's
+    time has come); return how many went."""
     now = now or timezone.now()
     due = list(
-        Notice.objects.filter(state=Notice.State.PENDING, next_attempt_at__lte=now)
+        Notice.objects.filter(state=Notice.State.PENDING)
+        .filter(Q(attempts=0) | Q(next_attempt_at__lte=now))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)
     )

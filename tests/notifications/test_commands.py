@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_send_notices_sends_what_is_due(capsys):
     due = NoticeFactory(created_at=timezone.now() - timedelta(minutes=2))
-    later = NoticeFactory(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    # A retry after a failed attempt, due in five minutes.
+    later = NoticeFactory(attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=5))
 
     call_command("send-notices")
 

@@ -5,10 +5,11 @@ notice is made and removed in threads too: committed, visible to both, gone afte
 """
 
 import threading
+import time
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from regionet.notifications import services
 from regionet.notifications.models import Notice
@@ -59,3 +60,34 @@ def test_two_workers_send_one_notice_once(committed_notice, settings):
     assert len(mail.outbox) == 1
     notice = in_thread(lambda: Notice.objects.get(pk=committed_notice.pk))
     assert (notice.state, notice.attempts) == (Notice.State.SENT, 1)
+
+
+def test_a_sweep_passes_over_a_notice_another_worker_is_sending(committed_notice):
+    """Sweeps share a backlog: one does not wait behind the notice another one holds."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Notice.objects.select_for_update().get(pk=committed_notice.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        sent = in_thread(services.send_due_notices)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+    assert sent == 0
+    assert waited < 5
+    assert mail.outbox == []
+    notice = in_thread(lambda: Notice.objects.get(pk=committed_notice.pk))
+    assert (notice.state, notice.attempts) == (Notice.State.PENDING, 0)

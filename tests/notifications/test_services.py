@@ -124,6 +124,33 @@ def test_a_waiting_sweep_is_not_queued_again_and_one_taken_by_a_worker_is(
 
 
 @pytest.mark.usefixtures("database_queue")
+@pytest.mark.parametrize(
+    "other", [{"backend_name": "old"}, {"queue_name": "reports"}], ids=["backend", "queue"]
+)
+def test_a_sweep_waiting_for_another_backend_or_queue_does_not_silence_the_wake(
+    django_capture_on_commit_callbacks, other
+):
+    """No worker of this backend and queue would take it."""
+    DBTaskResult.objects.create(
+        task_path=SWEEP,
+        args_kwargs={"args": [], "kwargs": {}},
+        status="READY",
+        backend_name=other.get("backend_name", "default"),
+        queue_name=other.get("queue_name", "default"),
+        run_after=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt(UserFactory())
+
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=SWEEP, status="READY", backend_name="default", queue_name="default"
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.usefixtures("database_queue")
 def test_with_the_database_queue_a_rollback_takes_the_task_with_the_notice():
     user = UserFactory()
     with pytest.raises(Rollback), transaction.atomic():
@@ -271,7 +298,11 @@ def test_a_retry_that_succeeds_sends_the_notice(settings, failing_mail):
 
 def test_send_due_notices_sends_only_the_pending_notices_that_are_due():
     due = NoticeFactory(created_at=SUBMITTED - timedelta(hours=1), next_attempt_at=SUBMITTED)
-    NoticeFactory(created_at=SUBMITTED, next_attempt_at=SUBMITTED + timedelta(microseconds=1))
+    NoticeFactory(
+        created_at=SUBMITTED - timedelta(hours=1),
+        attempts=1,
+        next_attempt_at=SUBMITTED + timedelta(microseconds=1),
+    )
     NoticeFactory(state=Notice.State.SENT, created_at=SUBMITTED - timedelta(hours=1))
     NoticeFactory(state=Notice.State.FAILED, created_at=SUBMITTED - timedelta(hours=1))
     NoticeFactory(state=Notice.State.SUPPRESSED, created_at=SUBMITTED - timedelta(hours=1))
@@ -286,6 +317,15 @@ def test_send_due_notices_sends_only_the_pending_notices_that_are_due():
         "sent",
         "suppressed",
     ]
+
+
+def test_a_first_attempt_stamped_ahead_of_the_sweeps_clock_is_sent():
+    """The web server's clock may run ahead of the worker's: a notice never tried is due."""
+    ahead = NoticeFactory(created_at=SUBMITTED, next_attempt_at=SUBMITTED + timedelta(seconds=2))
+
+    assert services.send_due_notices(SUBMITTED) == 1
+
+    assert [message.to for message in mail.outbox] == [[ahead.email]]
 
 
 def test_a_notice_already_sent_is_never_sent_again():
