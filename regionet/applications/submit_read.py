@@ -11,10 +11,8 @@ on access (the statement-count test of the submit door would notice).
 """
 
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 from regionet.accounts.models import Membership
 from regionet.programmes.models import Call, Phase, Programme
@@ -61,14 +59,17 @@ class _Plan:
     columns: tuple
 
 
-# Per connection (each thread has its own): the converters are bound to the one that made them.
-_plans: "WeakKeyDictionary[BaseDatabaseWrapper, _Plan]" = WeakKeyDictionary()
-
-
 def _plan(connection) -> _Plan:
-    if (plan := _plans.get(connection)) is None:
-        plan = _plans[connection] = _make_plan(connection)
+    """The plan of ``connection`` (each thread has its own wrapper), kept on the wrapper: its
+    converters are bound to it, and it goes with the wrapper (a dictionary keyed by the
+    wrapper would keep the wrapper alive through them)."""
+    plan = connection.__dict__.get(_PLAN_ATTRIBUTE)
+    if plan is None:
+        plan = connection.__dict__[_PLAN_ATTRIBUTE] = _make_plan(connection)
     return plan
+
+
+_PLAN_ATTRIBUTE = "_regionet_submit_read_plan"
 
 
 def _make_plan(connection) -> _Plan:

@@ -324,7 +324,8 @@ def test_organisation_names_are_frozen_in_the_applications_language(draft, activ
     the Finnish application's coordinator into its Swedish name (nor the receipt)."""
     coordinator = draft.coordinator
     coordinator.name_fi, coordinator.name_sv = "Vaasan kaupunki", "Vasa stad"
-    coordinator.save(update_fields=["name_fi", "name_sv"])
+    coordinator.name_en = "City of Vaasa"
+    coordinator.save(update_fields=["name_fi", "name_sv", "name_en"])
     draft.language = "fi"
     draft.save(update_fields=["language"])
     with translation.override(active):

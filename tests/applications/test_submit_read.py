@@ -1,12 +1,16 @@
 """The submit door's one-statement read: the same values, types and related instances the ORM
 gives, the submitter's membership, and the prepared snapshot when there is one."""
 
+import gc
+import threading
+import weakref
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from regionet.applications import submit_read
 from regionet.applications.models import Application, PreparedSubmission
 from regionet.applications.services import prepare_submission
 from regionet.applications.submit_read import read_for_submit
@@ -116,3 +120,23 @@ def test_on_postgresql_the_draft_row_is_locked_and_nothing_else(draft):
     _, statements = read(draft.pk, draft.created_by)
 
     assert statements[0].endswith("FOR UPDATE OF a")
+
+
+def test_a_threads_connection_and_its_plan_go_when_the_thread_ends():
+    """The plan holds converters bound to its connection: it must not keep a finished
+    thread's connection alive (as a dictionary keyed by the connection did on SQLite)."""
+    held = {}
+
+    def plan_in_thread():
+        own = connections["default"]
+        held["connection"] = weakref.ref(own)
+        held["plan"] = submit_read._plan(own) is submit_read._plan(own)
+        connections.close_all()
+
+    thread = threading.Thread(target=plan_in_thread)
+    thread.start()
+    thread.join(timeout=30)
+    gc.collect()
+
+    assert held["plan"] is True
+    assert held["connection"]() is None
