@@ -5,8 +5,8 @@ user's choice of the notices they get (``set_preferences``).
 tells about was committed, and it is sent only after that commit. Sending holds the lock on
 the notice row for the time of sending, so two workers never send one notice twice (on
 PostgreSQL a sweep of the due notices passes over one another worker is sending, so sweeps
-share the work; SQLite runs them one after another). A failed
-sending is tried again after 1 min, 5 min, 30 min and 2 h; the fifth failure gives up.
+share the work; SQLite runs them one after another). A failed sending is tried again after
+1 min, 5 min, 30 min and 2 h; the fifth failure gives up.
 ``now`` is the server's clock unless a caller (a test, a worker) gives the instant.
 """
 
