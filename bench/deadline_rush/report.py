@@ -120,7 +120,7 @@ def _profile(report) -> list[str]:
 def _rounds(report) -> str:
     rounds = report["figures"]["rounds"]
     if len(rounds) == 1:
-        return "One rush between two one-insert batches; its ratio to their mean."
+        return "One rush between two one-insert batches."
     return (
         f"The rush ran in {len(rounds)} rounds, each between two one-insert batches of as many "
         "posts; the ratio takes every batch of each kind. Each round against the mean of the "

@@ -94,11 +94,10 @@ def _make_plan(connection) -> _Plan:
     def column(model, name):
         return quote(model._meta.get_field(name).column)
 
-    membership = Membership._meta
     # Names from the models' metadata, quoted; the values are parameters.
     sql = (
         f"SELECT {', '.join(selected)}, EXISTS ("  # noqa: S608
-        f"SELECT 1 FROM {quote(membership.db_table)} m "
+        f"SELECT 1 FROM {quote(Membership._meta.db_table)} m "
         f"WHERE m.{column(Membership, 'organisation')} = a.{column(Application, 'coordinator')}"
         f" AND m.{column(Membership, 'user')} = %s)"
         f" FROM {table[Application]} a"

@@ -74,13 +74,17 @@ def _wake_sweep():
     it dies. It stays pending, and the next sweep (any later notice wakes one) or the
     ``regionet send-notices`` command, run from cron in production, sends it.
     """
+    if not sweep_waiting():
+        send_due_notices_task.enqueue()
+
+
+def sweep_waiting() -> bool:
+    """Whether a sweep of the due notices is queued and not yet taken by a worker."""
     alias = router.db_for_write(DBTaskResult)
     sql, params = _waiting_sweep_query(alias)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        if cursor.fetchone() is not None:
-            return
-    send_due_notices_task.enqueue()
+        return cursor.fetchone() is not None
 
 
 @cache
