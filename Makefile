@@ -32,11 +32,13 @@ messages: $(STAMP)
 	  $(BIN)/pybabel -q compile -d $$dir -D django || exit 1; \
 	done
 
+# The demo runs in debug mode (known passwords, static files served from the source);
+# the settings' default is off, as in production.
 demo: install
-	$(BIN)/regionet demo $(DEMO_HOST)
+	DEBUG=true $(BIN)/regionet demo $(DEMO_HOST)
 
 demo-reset: install
-	$(BIN)/regionet demo --reset $(DEMO_HOST)
+	DEBUG=true $(BIN)/regionet demo --reset $(DEMO_HOST)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -29,14 +29,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _browser_database_url(tmp: Path) -> str:
+def _browser_database_url(tmp: Path, suffix: str = "browser") -> str:
+    """A fresh database of the suite's kind for a server the browser tests start."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp / 'browser.sqlite3'}"
+        return f"sqlite:///{tmp / f'{suffix}.sqlite3'}"
     import psycopg
 
     base, _, name = url.rpartition("/")
-    browser_name = f"{name or 'regionet'}_browser"
+    browser_name = f"{name or 'regionet'}_{suffix}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{browser_name}"')

@@ -30,7 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, reset, no_server, **options):
         if not settings.DEBUG:
-            raise CommandError("The demo runs only with DEBUG on; it creates known passwords.")
+            raise CommandError(
+                "The demo runs only with DEBUG on (it creates known passwords): "
+                "start it with `make demo` or DEBUG=true."
+            )
         started = time.monotonic()
         if reset:
             self._reset()
