@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext_l
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from regionet.audit.labels import verb_label
 from regionet.audit.models import AuditEvent
 from regionet.audit.services import record
 from regionet.programmes.models import Phase
@@ -42,24 +43,6 @@ SORTABLE_COLUMNS = {
     "coordinator": _("Coordinator"),
     "aid_requested": _("Aid requested"),
     "received": _("Received"),
-}
-
-# What the audit trail's verbs say to an officer; other verbs show as their code.
-AUDIT_VERBS = {
-    "application.started": _("Application started"),
-    "application.section_saved": _("Part of the application saved"),
-    "application.partner_added": _("Partner added"),
-    "application.partner_removed": _("Partner removed"),
-    "application.partner_confirmed": _("Partnership confirmed"),
-    "application.partner_sections": _("Partner's editable parts changed"),
-    "application.attachment_added": _("Attachment added"),
-    "application.attachment_removed": _("Attachment removed"),
-    "application.submitted": _("Submitted"),
-    "application.completion_requested": _("Completion requested"),
-    "application.late_admission": _("Late admission granted"),
-    "application.withdrawn": _("Withdrawn"),
-    "application.screened": _("Eligibility screened"),
-    "application.invited_to_full_phase": _("Invited to the full application"),
 }
 
 # The parts of a snapshot the comparison names when they differ, in reading order.
@@ -288,7 +271,7 @@ def _audit_trail(application) -> list[dict]:
     return [
         {
             "event": event,
-            "label": AUDIT_VERBS.get(event.verb, event.verb),
+            "label": verb_label(event.verb),
             "actor": (event.actor.full_name or event.actor.email) if event.actor else "",
         }
         for event in events

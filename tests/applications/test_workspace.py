@@ -257,6 +257,52 @@ def test_application_page_shows_snapshot_checks_and_audit_trail(officer_client, 
     assert response.context["audit_trail"][0]["event"].verb == "application.submitted"
 
 
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        (
+            "fi",
+            [
+                "Täydennyspyyntö suljettu",
+                "Hakemuksen osa merkitty valmiiksi tai keskeneräiseksi",
+                "Täydennystä pyydetty",
+                "Jätetty",
+            ],
+        ),
+        (
+            "sv",
+            [
+                "Begäran om komplettering stängd",
+                "Del av ansökan markerad som klar eller ofullständig",
+                "Komplettering begärd",
+                "Inlämnad",
+            ],
+        ),
+    ],
+)
+def test_the_audit_trail_speaks_the_officers_language(
+    officer_client, phase, officer, language, labels
+):
+    application = submitted(phase, minute=1)
+    services.request_completion(
+        application,
+        items=["basics"],
+        closes_at=BASE + timedelta(days=3),
+        by=officer,
+        now=BASE + timedelta(hours=1),
+    )
+    services.mark_section_complete(
+        application, "basics", True, by=application.created_by, now=BASE + timedelta(hours=2)
+    )
+    services.close_completion_request(application, by=officer, now=BASE + timedelta(hours=3))
+    with translation.override(language):
+        url = django_reverse("workspace:application", kwargs={"pk": application.pk})
+    page = officer_client.get(url).content.decode()
+    trail = page[page.index('id="audit-title"') :]
+    assert re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", trail)[:4] == labels
+    assert "application." not in trail
+
+
 def test_completion_request_takes_the_deadline_in_local_time(officer_client, phase):
     application = submitted(phase, minute=1)
     day = (BASE + timedelta(days=10)).astimezone(HELSINKI).date()
