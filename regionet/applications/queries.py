@@ -118,10 +118,10 @@ def submitted_applications(phase: Phase) -> QuerySet[Application]:
 
 
 def _search(queryset: QuerySet, text: str) -> QuerySet:
-    """Words in the title, summary or coordinator's name: PostgreSQL's full-text search in
-    Finnish, Swedish and English at once (stemmed, so "vetytaloudessa" finds "vetytalouden"),
-    or a plain substring ("vety" finds "Vetytalouden", as officers type part-words); only the
-    substring match elsewhere."""
+    """A whole record number in any case ("tem/1/2021"), or words in the title, summary or
+    coordinator's name: PostgreSQL's full-text search in Finnish, Swedish and English at once
+    (stemmed, so "vetytaloudessa" finds "vetytalouden"), or a plain substring ("vety" finds
+    "Vetytalouden", as officers type part-words); only the substring match elsewhere."""
     name_fields = [
         f"coordinator__{build_localized_fieldname('name', code)}" for code, _ in settings.LANGUAGES
     ]
@@ -136,7 +136,8 @@ def _search(queryset: QuerySet, text: str) -> QuerySet:
             one_query = SearchQuery(text, config=config, search_type="websearch")
             vector = one_vector if vector is None else vector + one_vector
             query = one_query if query is None else query | one_query
-    condition = Q()
+    # A record number is found whole, in any case ("tem/1/2026"): never "TEM/11/2026" too.
+    condition = Q(record_number__iexact=text)
     for field in fields:
         condition |= Q(**{f"{field}__icontains": text})
     if connections[queryset.db].vendor == "postgresql":

@@ -29,7 +29,9 @@ class WorkspaceFilterForm(forms.Form):
         label=pgettext_lazy("workspace", "Search"),
         required=False,
         max_length=200,
-        help_text=_("Words in the title, the summary or the coordinator's name."),
+        help_text=_(
+            "A record number, or words in the title, the summary or the coordinator's name."
+        ),
     )
     state = forms.ChoiceField(label=_("State"), required=False)
     instrument = forms.ModelChoiceField(

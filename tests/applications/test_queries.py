@@ -225,6 +225,20 @@ def test_record_numbers_sort_as_numbers(phase):
     assert filtered(phase) == [a.record_number for a in applications]
 
 
+def test_search_finds_a_whole_record_number_in_any_case(phase):
+    """On SQLite and PostgreSQL alike: the number itself, never its neighbours that contain
+    it ("TEM/1/…" is in "TEM/11/…")."""
+    applications = [submitted(phase, minute=minute) for minute in range(11)]
+    first, eleventh = applications[0].record_number, applications[10].record_number
+    assert first == f"TEM/1/{applications[0].first_submitted_at.year}"
+    assert eleventh.startswith("TEM/11/")
+    assert filtered(phase, q=first) == [first]
+    assert filtered(phase, q=first.lower()) == [first]
+    assert filtered(phase, q=f"  {first} ") == [first]
+    assert filtered(phase, q=eleventh.lower()) == [eleventh]
+    assert filtered(phase, q=first.replace("/1/", "/99/")) == []
+
+
 def test_phases_for_officer_count_submitted_and_drafts(phase):
     submitted(phase, minute=1)
     submitted(phase, minute=2)
