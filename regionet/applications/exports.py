@@ -3,8 +3,9 @@
 ``request_export`` is the door: it records the request and queues ``tasks.export_applications``,
 which calls ``write_export``. The rows are those of the workspace list with the same filters,
 in the officer's language; the task counts its progress every ``PROGRESS_STEP`` rows so the
-export page can show it. CSV is UTF-8 with a byte-order mark and semicolons (as Excel in
-Finnish and Swedish opens it) with amounts as "1234.50"; XLSX has amounts as numbers.
+export page can show it. CSV is UTF-8 with a byte-order mark, written as the spreadsheet of the
+export's language reads it (``CsvDialect``): in Finnish and Swedish semicolons and amounts as
+"1234,50", in English commas and "1234.50". XLSX has amounts as numbers.
 """
 
 import csv
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -26,6 +28,7 @@ from django.utils.translation import gettext, pgettext
 from regionet.audit.services import record
 from regionet.places.queries import regions_of_municipalities
 from regionet.programmes.deadlines import local, zone_name
+from regionet.programmes.money import LOCALES
 
 from . import queries
 from .models import Export
@@ -117,18 +120,38 @@ def _safe_text(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a spreadsheet in ``language`` reads a CSV file: Excel and LibreOffice split the
+    fields at the list separator of the reader's locale, which is the comma unless the comma
+    is the decimal sign, and then the semicolon. An amount is written with the language's
+    decimal sign and no grouping ("142801,20"), which both read as a number."""
+
+    delimiter: str
+    decimal_sign: str
+
+    @classmethod
+    def of(cls, language: str) -> "CsvDialect":
+        decimal_sign = get_decimal_symbol(LOCALES.get(language[:2], "en_GB"))
+        return cls(delimiter=";" if decimal_sign == "," else ",", decimal_sign=decimal_sign)
+
+
 class CsvWriter:
-    def __init__(self):
+    def __init__(self, language: str):
+        self.dialect = CsvDialect.of(language)
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, delimiter=";", lineterminator="\r\n")
+        self.writer = csv.writer(
+            self.buffer, delimiter=self.dialect.delimiter, lineterminator="\r\n"
+        )
 
     def write(self, cells):
         self.writer.writerow([self._text(cell) for cell in cells])
 
-    @staticmethod
-    def _text(cell) -> str:
+    def _text(self, cell) -> str:
         if isinstance(cell, Money):
-            return "" if cell.amount is None else f"{cell.amount:.2f}"
+            if cell.amount is None:
+                return ""
+            return f"{cell.amount:.2f}".replace(".", self.dialect.decimal_sign)
         if isinstance(cell, datetime):
             return cell.strftime("%Y-%m-%d %H:%M")
         if isinstance(cell, str):
@@ -242,7 +265,9 @@ def _content(export: Export) -> bytes:
     _progress(export, total=applications.count())
     regions = regions_of_municipalities(queries.facts_year(phase))
     writer = (
-        CsvWriter() if export.format == Export.Format.CSV else XlsxWriter(gettext("Applications"))
+        CsvWriter(export.language)
+        if export.format == Export.Format.CSV
+        else XlsxWriter(gettext("Applications"))
     )
     writer.write(headings(time_zone))
     for done, application in enumerate(applications.iterator(chunk_size=PROGRESS_STEP), 1):

@@ -3,17 +3,17 @@
 import csv
 import io
 from datetime import timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse as django_reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from regionet.applications import exports
-from regionet.applications.models import Export, Screening
+from regionet.applications.models import ApplicationState, Export, Screening
 from regionet.applications.services import screen_application, withdraw_application
 from regionet.applications.tasks import export_applications
 from regionet.places.queries import regions_of_municipalities
@@ -134,7 +134,7 @@ def test_csv_of_two_applications_exactly(phase, officer):
     assert (export.state, export.total, export.done, export.error) == ("done", 2, 2, "")
     content = content_of(export)
     assert content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel looks for
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=","))
     assert rows == [
         HEADINGS,
         expected_row(first),
@@ -260,7 +260,7 @@ def test_export_button_keeps_the_filters_and_downloads(
     assert response["Content-Disposition"] == (
         f'attachment; filename="applications-{phase.pk}-{stamp}.csv"'
     )
-    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=","))
     assert [row[0] for row in rows[1:]] == [withdrawn.record_number]
 
 
@@ -290,13 +290,42 @@ def test_a_failed_export_says_so(client, phase, officer):
     assert "hx-trigger" not in page
 
 
-def test_amounts_in_csv_have_two_decimals(phase, officer):
-    submitted(phase, minute=1, aid="79999.50")
-    export = queued(phase, officer)
+@pytest.mark.parametrize(
+    ("language", "separator", "amounts"),
+    [
+        ("fi", ";", ";79999,50;100000,00;"),
+        ("sv", ";", ";79999,50;100000,00;"),
+        ("en", ",", ",79999.50,100000.00,"),
+    ],
+)
+def test_csv_writes_amounts_as_the_languages_spreadsheet_reads_them(
+    phase, officer, language, separator, amounts
+):
+    """Excel and LibreOffice in Finnish and Swedish split at semicolons and read "79999,50"
+    as a number; in English they split at commas and read "79999.50"."""
+    application = submitted(phase, minute=1, aid="79999.50")
+    export = queued(phase, officer, language=language)
     exports.write_export(export.pk)
-    rows = list(csv.reader(io.StringIO(content_of(export).decode("utf-8-sig")), delimiter=";"))
-    assert (rows[1][12], rows[1][13]) == ("79999.50", "100000.00")
-    assert Decimal(rows[1][12]) == Decimal("79999.50")
+    lines = content_of(export).decode("utf-8-sig").split("\r\n")
+    with translation.override(language):
+        headings = exports.headings("Europe/Helsinki")
+        words = {
+            "state": str(ApplicationState.SUBMITTED.label),
+            "screening": str(Screening.UNSCREENED.label),
+            "late": gettext("no"),
+        }
+    aid, costs = amounts.strip(separator).split(separator)
+    cells = expected_row(application, language, aid=aid, costs=costs, **words)
+
+    def quoted(cell: str) -> str:
+        return f'"{cell}"' if separator in cell else cell
+
+    assert lines == [
+        separator.join(quoted(heading) for heading in headings),
+        separator.join(quoted(cell) for cell in cells),
+        "",
+    ]
+    assert amounts in lines[1]
 
 
 def test_an_organisation_named_like_a_formula_stays_text(phase, officer):
