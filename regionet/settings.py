@@ -209,6 +209,11 @@ TASKS = {
     }
 }
 
+# --- Applications -----------------------------------------------------------------------
+# How many days an officer's late admission may run after the phase's deadline (or after it
+# is granted, if that is later).
+REGIONET_LATE_ADMISSION_MAX_DAYS = env.int("REGIONET_LATE_ADMISSION_MAX_DAYS", default=14)
+
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

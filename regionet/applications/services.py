@@ -10,13 +10,15 @@ received (middleware.ReceivedAtMiddleware), never a time the client sent.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from regionet.accounts.models import Organisation
 from regionet.audit.services import record
@@ -981,6 +983,39 @@ def close_completion_request(application, *, by, now=None) -> Application:
     return application
 
 
+# How many days a late admission may run after the later of the phase's deadline and the
+# moment it is granted, unless settings.REGIONET_LATE_ADMISSION_MAX_DAYS says otherwise.
+DEFAULT_LATE_ADMISSION_MAX_DAYS = 14
+
+
+def late_admission_max_days() -> int:
+    return getattr(settings, "REGIONET_LATE_ADMISSION_MAX_DAYS", DEFAULT_LATE_ADMISSION_MAX_DAYS)
+
+
+def late_admission_limit(phase: Phase, now: datetime) -> datetime:
+    """The latest instant a late admission granted at ``now`` may run to.
+
+    Counted from the deadline when it is granted before the phase closes (an early grant does
+    not shorten it) and from the grant when after (the need is often known only days later):
+    one applicant's extra time stays short and equal, whenever the officer learns of it."""
+    return max(phase.closes_at, now) + timedelta(days=late_admission_max_days())
+
+
+def late_admission_too_long(phase: Phase, now: datetime) -> str:
+    """Why a late admission may not run past ``late_admission_limit``, in the user's language."""
+    days = late_admission_max_days()
+    limit = deadlines.format_deadline(
+        late_admission_limit(phase, now), phase.call.programme.time_zone
+    )
+    return ngettext(
+        "A late admission can run for at most %(days)d day after the phase's deadline, or "
+        "after it is granted if that is later: until %(limit)s at the latest.",
+        "A late admission can run for at most %(days)d days after the phase's deadline, or "
+        "after it is granted if that is later: until %(limit)s at the latest.",
+        days,
+    ) % {"days": days, "limit": limit}
+
+
 @transaction.atomic
 def grant_late_admission(application, *, reason, valid_until, by, now=None) -> LateAdmission:
     now = _now(now)
@@ -993,6 +1028,8 @@ def grant_late_admission(application, *, reason, valid_until, by, now=None) -> L
         raise ApplicationError(gettext("Give the reason for the late admission."))
     if valid_until <= now:
         raise ApplicationError(gettext("The admission must be valid until a future time."))
+    if valid_until > late_admission_limit(application.phase, now):
+        raise ApplicationError(late_admission_too_long(application.phase, now))
     admission = LateAdmission.objects.create(
         application=application,
         granted_by=by,

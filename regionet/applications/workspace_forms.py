@@ -4,14 +4,20 @@ actions on one application, and the choice of versions to compare."""
 from datetime import datetime
 
 from django import forms
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regionet.programmes import deadlines
 
 from . import queries
 from .models import Application, ApplicationState, Export, Screening, Section
-from .services import BULK_ACTIONS
+from .services import (
+    BULK_ACTIONS,
+    late_admission_limit,
+    late_admission_max_days,
+    late_admission_too_long,
+)
 
 ANY = ("", _("Any"))
 
@@ -223,10 +229,32 @@ class LateAdmissionForm(LocalDeadlineMixin, forms.Form):
     valid_until_date = _date_field(_("Valid until (date)"))
     valid_until_time = _time_field(_("Valid until (time)"))
 
-    def __init__(self, application, *args, **kwargs):
+    def __init__(self, application, *args, now=None, **kwargs):
         super().__init__(*args, prefix="late", **kwargs)
-        self.time_zone = application.phase.call.programme.time_zone
+        self.phase = application.phase
+        self.now = now or timezone.now()
+        self.time_zone = self.phase.call.programme.time_zone
         self.fields["valid_until_time"].help_text = deadlines.zone_name(self.time_zone)
+        days = late_admission_max_days()
+        self.fields["valid_until_date"].help_text = ngettext(
+            "At the latest %(limit)s: a late admission runs for at most %(days)d day after "
+            "the phase's deadline, or after it is granted if that is later.",
+            "At the latest %(limit)s: a late admission runs for at most %(days)d days after "
+            "the phase's deadline, or after it is granted if that is later.",
+            days,
+        ) % {
+            "days": days,
+            "limit": deadlines.format_deadline(
+                late_admission_limit(self.phase, self.now), self.time_zone
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        valid_until = cleaned.get("valid_until")
+        if valid_until is not None and valid_until > late_admission_limit(self.phase, self.now):
+            self.add_error("valid_until_date", late_admission_too_long(self.phase, self.now))
+        return cleaned
 
 
 class ScreeningForm(forms.Form):

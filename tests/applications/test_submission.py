@@ -357,6 +357,93 @@ def test_a_late_admission_must_be_valid_in_the_future():
     assert refusal.value.messages == ["The admission must be valid until a future time."]
 
 
+def test_a_late_admission_runs_at_most_14_days_after_it_is_granted():
+    """Granted after the deadline: 14 days from the grant, to the millisecond; 31.12.9999 is
+    refused with the limit named, and nothing is recorded."""
+    phase = phase_closing_at(DEADLINE)
+    application = draft_in(phase)
+    officer = officer_of(phase)
+    granted = DEADLINE + timedelta(hours=2)
+    for valid_until in (
+        granted + timedelta(days=14) + MS,
+        datetime(9999, 12, 31, 21, 59, tzinfo=UTC),
+    ):
+        with pytest.raises(ApplicationError) as refusal:
+            services.grant_late_admission(
+                application, reason="Syy.", valid_until=valid_until, by=officer, now=granted
+            )
+        assert refusal.value.messages == [
+            "A late admission can run for at most 14 days after the phase's deadline, or "
+            "after it is granted if that is later: until 29 April 2021 at 18:15 Finnish time "
+            "at the latest."
+        ]
+    assert LateAdmission.objects.count() == 0
+    assert not AuditEvent.objects.filter(verb="application.late_admission").exists()
+
+    admission = services.grant_late_admission(
+        application,
+        reason="Syy.",
+        valid_until=granted + timedelta(days=14),
+        by=officer,
+        now=granted,
+    )
+    assert admission.valid_until == granted + timedelta(days=14)
+
+
+def test_a_late_admission_granted_before_the_deadline_counts_from_the_deadline(settings):
+    settings.REGIONET_LATE_ADMISSION_MAX_DAYS = 3
+    phase = phase_closing_at(DEADLINE)
+    application = draft_in(phase)
+    officer = officer_of(phase)
+    granted = DEADLINE - timedelta(days=2)
+    with pytest.raises(ApplicationError) as refusal:
+        services.grant_late_admission(
+            application,
+            reason="Syy.",
+            valid_until=DEADLINE + timedelta(days=3) + MS,
+            by=officer,
+            now=granted,
+        )
+    assert refusal.value.messages == [
+        "A late admission can run for at most 3 days after the phase's deadline, or after it "
+        "is granted if that is later: until 18 April 2021 at 16:15 Finnish time at the latest."
+    ]
+    admission = services.grant_late_admission(
+        application,
+        reason="Syy.",
+        valid_until=DEADLINE + timedelta(days=3),
+        by=officer,
+        now=granted,
+    )
+    assert admission.valid_until == DEADLINE + timedelta(days=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    granted_hours=st.integers(min_value=-24 * 30, max_value=24 * 60),
+    valid_for_minutes=st.integers(min_value=-60, max_value=60 * 24 * 400),
+)
+@example(granted_hours=2, valid_for_minutes=14 * 24 * 60)
+@example(granted_hours=2, valid_for_minutes=14 * 24 * 60 + 1)
+@example(granted_hours=-48, valid_for_minutes=16 * 24 * 60)
+def test_a_late_admission_is_accepted_exactly_within_its_bound(granted_hours, valid_for_minutes):
+    phase = phase_closing_at(DEADLINE)
+    application = draft_in(phase)
+    granted = DEADLINE + timedelta(hours=granted_hours)
+    valid_until = granted + timedelta(minutes=valid_for_minutes)
+    expected = granted < valid_until <= max(DEADLINE, granted) + timedelta(days=14)
+    try:
+        services.grant_late_admission(
+            application, reason="Syy.", valid_until=valid_until, by=officer_of(phase), now=granted
+        )
+    except ApplicationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == expected
+    assert LateAdmission.objects.filter(application=application).count() == int(expected)
+
+
 # --- Retries -------------------------------------------------------------------------------
 
 

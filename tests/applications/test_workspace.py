@@ -19,6 +19,7 @@ from regionet.applications.models import (
     LateAdmission,
     Screening,
 )
+from regionet.programmes.deadlines import format_deadline
 from regionet.programmes.models import Phase
 from tests.applications.test_queries import BASE, officer_of, submitted
 from tests.factories import (
@@ -367,18 +368,50 @@ def test_late_admission_of_a_draft_from_the_drafts_list(officer_client, phase):
     response = officer_client.post(url, {"late-reason": "", "late-valid_until_date": "2099-01-01"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"reason", "valid_until_time"}
+    day = (phase.closes_at + timedelta(days=10)).astimezone(HELSINKI).date()
     response = officer_client.post(
         url,
         {
             "late-reason": "Verkkopalvelun katko",
-            "late-valid_until_date": "2099-01-01",
+            "late-valid_until_date": day.isoformat(),
             "late-valid_until_time": "12:00",
         },
     )
     assert response.status_code == 302
     admission = LateAdmission.objects.get(application=draft)
     assert admission.reason == "Verkkopalvelun katko"
-    assert admission.valid_until.isoformat() == "2099-01-01T10:00:00+00:00"
+    local = admission.valid_until.astimezone(HELSINKI)
+    assert (local.date(), local.hour, local.minute) == (day, 12, 0)
+
+
+def test_a_late_admission_to_year_9999_is_refused_on_the_form(officer_client, phase):
+    """The form names the limit before the officer chooses, and refuses a later date on the
+    date field, keeping the reason typed."""
+    draft = eligible_draft(phase)
+    url = reverse("workspace:late_admission", kwargs={"pk": draft.pk})
+    limit = format_deadline(phase.closes_at + timedelta(days=14), "Europe/Helsinki", "en")
+    explained = (
+        f"At the latest {limit}: a late admission runs for at most 14 days after the phase's "
+        "deadline, or after it is granted if that is later."
+    )
+    assert explained in officer_client.get(url).content.decode()
+    response = officer_client.post(
+        url,
+        {
+            "late-reason": "Verkkopalvelun katko",
+            "late-valid_until_date": "9999-12-31",
+            "late-valid_until_time": "23:59",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "valid_until_date": [
+            "A late admission can run for at most 14 days after the phase's deadline, or after "
+            f"it is granted if that is later: until {limit} at the latest."
+        ]
+    }
+    assert "Verkkopalvelun katko</textarea>" in response.content.decode()
+    assert LateAdmission.objects.count() == 0
 
 
 def test_completion_can_name_a_questionnaire_section(officer_client, phase):
