@@ -2,26 +2,37 @@
 
 ``check_upload(file)`` accepts PDF, Word (DOCX), Excel (XLSX) and OpenDocument text (ODT)
 files recognised by what they contain, never by their name or the browser's content type,
-and returns what the registry keeps (kind, content type, a safe name, size, SHA-256). A
-refusal is a ``ValidationError`` with a code and a message in the user's language.
+and opened with a real parser (pypdf; zipfile and defusedxml; olevba for macros), and
+returns what the registry keeps (kind, content type, a safe name, size, SHA-256). A refusal
+is a ``ValidationError`` with a code and a message in the user's language that names the
+file.
 ``AttachmentField`` is the form field that runs it.
 """
 
 import hashlib
 import io
+import posixpath
 import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from types import MappingProxyType
+from xml.etree.ElementTree import ParseError
 
+import olefile
+import puremagic
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedElementTree
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from oletools.olevba import VBA_Parser
+from pypdf import PdfReader
 
 
 @dataclass(frozen=True)
@@ -53,15 +64,17 @@ ALLOWED_KINDS = MappingProxyType(
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MEGABYTE = 1024 * 1024
 
-# Limits on what a ZIP-based document may unpack to. Nothing here unpacks the members, but
-# the officers' office programs, previewers and virus scanners will.
+# Limits on what a ZIP-based document may unpack to. Only the small parts that identify the
+# document and its main part are unpacked here, but the officers' office programs,
+# previewers and virus scanners will unpack them all.
 MAX_UNPACKED_BYTES = 200 * MEGABYTE
 MAX_COMPRESSION_RATIO = 100
 # Small XML parts of real documents compress far beyond 100:1; a member only counts as a
 # bomb once it unpacks to more than this.
 RATIO_CHECKED_FROM_BYTES = MEGABYTE
 MAX_ZIP_MEMBERS = 10_000
-# The ZIP parts read to identify a document ([Content_Types].xml, manifest, mimetype).
+# The ZIP parts read to identify a document ([Content_Types].xml, relationships, manifest,
+# mimetype).
 MAX_DESCRIPTOR_BYTES = MEGABYTE
 
 MAX_NAME_LENGTH = 120
@@ -98,19 +111,6 @@ _WINDOWS_RESERVED = frozenset(
 )
 _KEPT_PUNCTUATION = frozenset("-_.()")
 
-PDF_MAGIC = b"%PDF-"
-PDF_END = b"%%EOF"
-PDF_HEADER_WINDOW = 1024
-PDF_TRAILER_WINDOW = 1024
-PDF_ENCRYPT = b"/Encrypt"
-# A cross-reference table of a linearised first page or a stream's dictionary fits in this.
-PDF_XREF_WINDOW = 64 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-# An OLE compound file: legacy .doc/.xls, and also the wrapper Office puts around a DOCX or
-# XLSX saved with a password to open.
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OLE_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-
 # Traditional, strong, and central-directory encryption (APPNOTE 4.4.4).
 _ZIP_ENCRYPTION_FLAGS = 0x1 | 0x40 | 0x2000
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -130,21 +130,21 @@ _ODF_MACRO_PART = re.compile(
 _CHUNK_SIZE = 64 * 1024
 
 MESSAGES = {
-    "too_large": _("The file is too large: %(size)s MB. The limit is %(limit)s MB."),
-    "empty": _("The file is empty."),
+    "too_large": _("The file %(name)s is too large: %(size)s MB. The limit is %(limit)s MB."),
+    "empty": _("The file %(name)s is empty."),
     "unsupported_type": _(
-        "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
+        "The file %(name)s is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
     ),
     "name_mismatch": _(
-        "The file's content is not what its name says: the name ends in %(extension)s, "
-        "but the content is %(kind)s. Rename the file or choose the right one."
+        "The content of the file %(name)s is not what its name says: the name ends in "
+        "%(extension)s, but the content is %(kind)s. Rename the file or choose the right one."
     ),
     "macros": _(
-        "The file contains macros, which are not accepted. "
+        "The file %(name)s contains macros, which are not accepted. "
         "Save a copy without macros and upload that."
     ),
     "encrypted": _(
-        "The file is password-protected or encrypted, so it cannot be read. "
+        "The file %(name)s is password-protected or encrypted, so it cannot be read. "
         "Save a copy without a password and upload that."
     ),
     "dangerous_name": _(
@@ -156,7 +156,11 @@ MESSAGES = {
         "Rename the file and upload it again."
     ),
     "archive_bomb": _(
-        "The file was not accepted: its packed content unpacks to an unusually large size."
+        "The file %(name)s was not accepted: its packed content unpacks to an unusually large size."
+    ),
+    "unreadable": _(
+        "The file %(name)s could not be opened: it is damaged, or built in a way that is not "
+        "accepted. Save it again in the program that made it and upload the new copy."
     ),
 }
 
@@ -263,72 +267,109 @@ def _dangerous_extension(*names: str) -> str | None:
 
 # --- Content ----------------------------------------------------------------------------
 
+# The XML namespaces the parsers below look for (ECMA-376 part 2, ODF 1.2 part 3).
+_OPC_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OPC_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ODF_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+_ODF_SCRIPT = "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}"
+# The root element of each kind's main part, by local name (transitional and strict OOXML).
+_MAIN_PART_ROOTS = {"docx": "document", "xlsx": "workbook", "odt": "document-content"}
+# An ODF link or event that runs a script or a macro of the office program when followed.
+_ODF_SCRIPT_URLS = ("vnd.sun.star.script:", "macro:")
 
-def detect_kind(file) -> str | None:
+# What a parser raises on content that does not open. pypdf raises many types on a damaged
+# PDF, so any exception there counts; these are the ZIP and XML ones.
+_BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError)
+_BROKEN_XML = (ParseError, DefusedXmlException)
+
+
+class _Refused(Exception):
+    """A document that was recognised but must not be accepted; ``detect_kind`` turns it
+    into the ``ValidationError`` that names the file."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def detect_kind(file, name: str = FALLBACK_NAME) -> str | None:
     """The kind of the file by its content ("pdf", "docx", "xlsx", "odt"), or None.
 
-    Reads only the head and tail of the file and the small descriptor parts of a ZIP, and
-    rewinds the file afterwards. Raises ``ValidationError`` (codes "archive_bomb",
-    "encrypted", "macros") for a document that is recognisable but must not be accepted.
+    The bytes decide the family (puremagic's signatures, which count only at the start of
+    the file: a PDF behind an HTML page, an SVG image or a program is none of ours), then a
+    real parser opens the document: pypdf a PDF; zipfile and defusedxml an Office Open XML
+    or OpenDocument package; olevba looks for VBA projects in a package. Raises
+    ``ValidationError`` naming ``name`` (codes "unreadable", "archive_bomb", "encrypted",
+    "macros") for a document that is recognisable but must not be accepted. Rewinds the
+    file afterwards.
     """
     try:
-        file.seek(0)
-        head = file.read(PDF_HEADER_WINDOW)
-        if head.startswith(ZIP_MAGIC):
+        family = _family(file)
+        if family == "pdf":
+            _open_pdf(file)
+            return "pdf"
+        if family == "zip":
             return _zip_kind(file)
-        if head.startswith(OLE_MAGIC):
-            if _contains(file, OLE_ENCRYPTED_STREAM):
-                raise _error("encrypted")
-            return None
-        if PDF_MAGIC in head:
-            file.seek(0, io.SEEK_END)
-            size = file.tell()
-            file.seek(max(0, size - PDF_TRAILER_WINDOW))
-            tail = file.read(PDF_TRAILER_WINDOW)
-            if PDF_END in tail:
-                if _pdf_is_encrypted(file, tail, size):
-                    raise _error("encrypted")
-                return "pdf"
+        if family == "ole":
+            _refuse_encrypted_office(file)
         return None
+    except _Refused as refused:
+        raise _error(refused.code, name=name) from None
     finally:
         file.seek(0)
 
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
-
-
-def _pdf_is_encrypted(file, tail: bytes, size: int) -> bool:
-    """Whether the PDF's last cross-reference section names an /Encrypt dictionary (ISO
-    32000-1, 7.5.5 and 7.6.1): in the trailer at the end, or in the dictionary of the
-    cross-reference stream (or the linearised first-page section) ``startxref`` points to.
-    Content streams are not looked into, so a document that mentions the word passes."""
-    trailer = tail.rfind(b"trailer")
-    if trailer != -1 and PDF_ENCRYPT in tail[trailer:]:
-        return True
-    offsets = _STARTXREF.findall(tail)
-    if not offsets or int(offsets[-1]) >= size:
-        return False
-    file.seek(int(offsets[-1]))
-    section = file.read(PDF_XREF_WINDOW)
-    # Up to the stream's data, or the end of a classic section's trailer dictionary.
-    for end in (b"stream", b"startxref"):
-        if (cut := section.find(end)) != -1:
-            section = section[:cut]
-    return PDF_ENCRYPT in section
-
-
-def _contains(file, pattern: bytes) -> bool:
+def _family(file) -> str | None:
     file.seek(0)
-    previous = b""
-    while chunk := file.read(_CHUNK_SIZE):
-        if pattern in previous + chunk:
-            return True
-        previous = chunk[-(len(pattern) - 1) :]
-    return False
+    if file.read(len(olefile.MAGIC)) == olefile.MAGIC:
+        return "ole"
+    file.seek(0)
+    try:
+        matches = puremagic.magic_stream(file)
+    except (puremagic.PureError, ValueError):
+        return None
+    best = matches[0].confidence
+    signatures = {
+        (match.mime_type, match.extension)
+        for match in matches
+        if match.confidence == best and match.offset == 0
+    }
+    if ("application/pdf", ".pdf") in signatures:
+        return "pdf"
+    if ("application/zip", ".zip") in signatures:
+        return "zip"
+    return None
 
 
-# What zipfile raises on a damaged or unusual archive: such a file is no document we accept.
-_BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError)
+def _open_pdf(file) -> None:
+    """Open the PDF with pypdf and resolve every page; refuse it if that fails, if it has
+    no page, or if it is encrypted (a password to open, or an owner password only)."""
+    file.seek(0)
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            raise _Refused("encrypted")
+        pages = [page.mediabox for page in reader.pages]
+    except _Refused:
+        raise
+    except Exception as error:
+        raise _Refused("unreadable") from error
+    if not pages:
+        raise _Refused("unreadable")
+
+
+def _refuse_encrypted_office(file) -> None:
+    """An OLE compound file is a legacy .doc or .xls, which is not accepted, or the wrapper
+    Office puts around a document saved with a password to open: say which."""
+    file.seek(0)
+    try:
+        with olefile.OleFileIO(file) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+    except Exception:
+        # No OLE file that opens: an unsupported type, as the caller says.
+        return
+    if encrypted:
+        raise _Refused("encrypted")
 
 
 def _zip_kind(file) -> str | None:
@@ -345,25 +386,29 @@ def _zip_kind(file) -> str | None:
             return None
         try:
             if "[content_types].xml" in by_name:
-                return _ooxml_kind(archive, by_name)
-            if members and members[0].filename == "mimetype":
-                return _odf_kind(archive, members[0], by_name)
-        except _BROKEN_ZIP:
-            return None
-    return None
+                kind = _ooxml_kind(archive, by_name)
+            elif members and members[0].filename == "mimetype":
+                kind = _odf_kind(archive, members[0], by_name)
+            else:
+                return None
+        except (*_BROKEN_ZIP, *_BROKEN_XML) as error:
+            raise _Refused("unreadable") from error
+    if kind is not None:
+        _refuse_vba(file)
+    return kind
 
 
 def _refuse_unsafe_archive(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
-        raise _error("archive_bomb")
+        raise _Refused("archive_bomb")
     if any(member.flag_bits & _ZIP_ENCRYPTION_FLAGS for member in members):
-        raise _error("encrypted")
+        raise _Refused("encrypted")
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise _error("archive_bomb")
+        raise _Refused("archive_bomb")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise _error("archive_bomb")
+            raise _Refused("archive_bomb")
 
 
 def _read_small(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes | None:
@@ -376,51 +421,103 @@ def _read_small(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes | No
         return stream.read(MAX_DESCRIPTOR_BYTES + 1)
 
 
-_XML_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(Override|Default)\b([^>]*)>")
-_XML_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
-def _content_types(descriptor: bytes) -> tuple[dict[str, str], dict[str, str]]:
-    """The part-name and extension maps of an OPC [Content_Types].xml, lower case.
+def _parse_part(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    *,
+    root: str,
+    refused_elements: Mapping[str, str] = MappingProxyType({}),
+    script_urls: bool = False,
+) -> list:
+    """Parse one XML part with defusedxml (no DTD, no entities: an XML bomb does not open)
+    and check its root element's local name. Returns the root's direct children; deeper
+    elements are let go as they are read, so a large part takes little memory.
 
-    Read with a pattern rather than an XML parser: the file is untrusted and only two flat
-    element types matter.
+    ``refused_elements`` maps an element's full name to the refusal it causes;
+    ``script_urls`` refuses any attribute that is a link to a script or macro.
     """
-    if descriptor.startswith((b"\xff\xfe", b"\xfe\xff")):
-        descriptor = descriptor.decode("utf-16", "replace").encode()
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _Refused("unreadable")
+    depth = 0
+    children: list = []
+    with archive.open(member) as stream:
+        events = DefusedElementTree.iterparse(
+            stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True
+        )
+        for event, element in events:
+            if event == "end":
+                depth -= 1
+                if depth == 1:
+                    children.append(element)
+                elif depth > 1:
+                    element.clear()
+                continue
+            if depth == 0 and _local_name(element.tag) != root:
+                raise _Refused("unreadable")
+            depth += 1
+            if element.tag in refused_elements:
+                raise _Refused(refused_elements[element.tag])
+            if script_urls and any(
+                value.strip().lower().startswith(_ODF_SCRIPT_URLS)
+                for value in element.attrib.values()
+            ):
+                raise _Refused("macros")
+    return children
+
+
+def _content_types(children: list) -> tuple[dict[str, str], dict[str, str]]:
+    """The part-name and extension maps of an OPC [Content_Types].xml, lower case."""
     overrides: dict[str, str] = {}
     defaults: dict[str, str] = {}
-    for element, attributes in _XML_ELEMENT.findall(descriptor):
-        values = {
-            key.decode().rsplit(":", 1)[-1]: (double or single).decode("utf-8", "replace")
-            for key, double, single in _XML_ATTRIBUTE.findall(attributes)
-        }
-        content_type = values.get("ContentType", "").strip().lower()
-        if element == b"Override" and "PartName" in values:
-            overrides[values["PartName"].strip().lstrip("/").lower()] = content_type
-        elif element == b"Default" and "Extension" in values:
-            defaults[values["Extension"].strip().lower()] = content_type
+    for element in children:
+        content_type = element.get("ContentType", "").strip().lower()
+        if element.tag == f"{_OPC_CONTENT_TYPES}Override" and element.get("PartName"):
+            overrides[element.get("PartName").strip().lstrip("/").lower()] = content_type
+        elif element.tag == f"{_OPC_CONTENT_TYPES}Default" and element.get("Extension"):
+            defaults[element.get("Extension").strip().lower()] = content_type
     return overrides, defaults
 
 
 def _ooxml_kind(archive, by_name) -> str | None:
-    descriptor = _read_small(archive, by_name["[content_types].xml"])
-    if descriptor is None:
+    descriptor = by_name["[content_types].xml"]
+    if descriptor.file_size > MAX_DESCRIPTOR_BYTES:
         return None
-    overrides, defaults = _content_types(descriptor)
+    overrides, defaults = _content_types(_parse_part(archive, descriptor, root="Types"))
     declared = [*overrides.values(), *defaults.values()]
     if any(marker in ct for ct in declared for marker in _OOXML_MACRO_TYPE_MARKERS) or any(
         _OOXML_MACRO_PART.search(name) for name in by_name
     ):
-        raise _error("macros")
-    kinds = set()
+        raise _Refused("macros")
+    main_parts = {}
     for name in by_name:
-        if name.endswith("/"):
+        # The content types' own file is not a part of the package (ECMA-376-2, 10.1.2.4).
+        if name.endswith("/") or name == "[content_types].xml":
             continue
         content_type = overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1], "")
         if content_type in OOXML_MAIN_TYPES:
-            kinds.add(OOXML_MAIN_TYPES[content_type])
-    return kinds.pop() if len(kinds) == 1 else None
+            main_parts[name] = OOXML_MAIN_TYPES[content_type]
+    if len(main_parts) != 1:
+        return None
+    ((main_part, kind),) = main_parts.items()
+    # An office program finds the main part through the package's relationships.
+    relationships = by_name.get("_rels/.rels")
+    if relationships is None or relationships.file_size > MAX_DESCRIPTOR_BYTES:
+        raise _Refused("unreadable")
+    targets = {
+        posixpath.normpath(element.get("Target", "").lstrip("/")).lower()
+        for element in _parse_part(archive, relationships, root="Relationships")
+        if element.tag == f"{_OPC_RELATIONSHIPS}Relationship"
+        and element.get("Type", "").endswith("/officeDocument")
+        and element.get("TargetMode", "Internal") == "Internal"
+    }
+    if targets != {main_part}:
+        raise _Refused("unreadable")
+    _parse_part(archive, by_name[main_part], root=_MAIN_PART_ROOTS[kind])
+    return kind
 
 
 def _odf_kind(archive, first: zipfile.ZipInfo, by_name) -> str | None:
@@ -429,15 +526,52 @@ def _odf_kind(archive, first: zipfile.ZipInfo, by_name) -> str | None:
     if _read_small(archive, first) != ODT_MIMETYPE or "content.xml" not in by_name:
         return None
     if any(_ODF_MACRO_PART.match(member.filename) for member in by_name.values()):
-        raise _error("macros")
+        raise _Refused("macros")
     manifest = by_name.get("meta-inf/manifest.xml")
-    if manifest is not None:
-        text = _read_small(archive, manifest)
-        if text is None:
-            return None
-        if b"encryption-data" in text:
-            raise _error("encrypted")
+    if manifest is None or manifest.file_size > MAX_DESCRIPTOR_BYTES:
+        raise _Refused("unreadable")
+    # The manifest first: the parts of an encrypted document are not XML.
+    _parse_part(
+        archive,
+        manifest,
+        root="manifest",
+        refused_elements={f"{_ODF_MANIFEST}encryption-data": "encrypted"},
+    )
+    # Event listeners and script links run macros without any macro in the file (the
+    # office program's own scripts), so they are refused like macros.
+    active = {f"{_ODF_SCRIPT}event-listener": "macros"}
+    _parse_part(
+        archive,
+        by_name["content.xml"],
+        root="document-content",
+        refused_elements=active,
+        script_urls=True,
+    )
+    if "styles.xml" in by_name:
+        _parse_part(
+            archive,
+            by_name["styles.xml"],
+            root="document-styles",
+            refused_elements=active,
+            script_urls=True,
+        )
     return "odt"
+
+
+def _refuse_vba(file) -> None:
+    """Refuse a package with a VBA project: olevba finds one in any member that is an OLE
+    file, whatever its name (Office finds the project by a relationship, not a name)."""
+    file.seek(0)
+    try:
+        parser = VBA_Parser("upload", data=file.read(), relaxed=True)
+        try:
+            found = parser.detect_vba_macros()
+        finally:
+            parser.close()
+    except Exception as error:
+        raise _Refused("unreadable") from error
+    if found:
+        raise _Refused("macros")
 
 
 # --- The whole check --------------------------------------------------------------------
@@ -451,7 +585,8 @@ def check_upload(file, *, max_bytes: int | None = None) -> CheckedUpload:
     """Check an uploaded file (a Django ``UploadedFile`` or a seekable binary file).
 
     The order is the cheapest first: the name, the declared size, then one pass over the
-    content for the size and hash, then the kind from the head and tail.
+    content for the size and hash, then the kind from the bytes and the parse. Messages name
+    the file by its safe name (the file input is empty again when the page shows them).
     """
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     raw_name = str(getattr(file, "name", "") or "")
@@ -464,20 +599,20 @@ def check_upload(file, *, max_bytes: int | None = None) -> CheckedUpload:
 
     declared_size = _size_of(file)
     if declared_size > limit:
-        raise _too_large(declared_size, limit)
+        raise _too_large(safe_name, declared_size, limit)
     size, sha256 = _measure(file, limit)
     if size > limit:
-        raise _too_large(size, limit)
+        raise _too_large(safe_name, size, limit)
     if size == 0:
-        raise _error("empty")
+        raise _error("empty", name=safe_name)
 
-    kind = detect_kind(file)
+    kind = detect_kind(file, safe_name)
     if kind is None:
-        raise _error("unsupported_type")
+        raise _error("unsupported_type", name=safe_name)
     allowed = ALLOWED_KINDS[kind]
     claimed = _name_extension(safe_name)
     if claimed and claimed != allowed.extension:
-        raise _error("name_mismatch", extension=claimed, kind=allowed.label)
+        raise _error("name_mismatch", name=safe_name, extension=claimed, kind=allowed.label)
     if claimed:
         safe_name = safe_name[: -len(claimed)] + allowed.extension
     else:
@@ -519,9 +654,10 @@ def _measure(file, limit: int) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _too_large(size: int, limit: int) -> ValidationError:
+def _too_large(name: str, size: int, limit: int) -> ValidationError:
     return _error(
         "too_large",
+        name=name,
         size=_megabytes(size, ROUND_CEILING),
         limit=_megabytes(limit, ROUND_FLOOR),
     )

