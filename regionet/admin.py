@@ -3,9 +3,15 @@
 A programme officer or an administrator of a funder reaches the admin by that role; what
 each of them may see and change there is decided per object by the rules permissions of
 the apps (see each app's admin.py and rules.py).
+
+Signing in happens on the site's own page (allauth), never on Django's admin login, which
+would take a password alone: no second factor and no login throttle.
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Roles that configure programmes (FunderRole.Role values).
@@ -26,3 +32,11 @@ class RegionetAdminSite(admin.AdminSite):
         from regionet.accounts.models import FunderRole
 
         return FunderRole.objects.filter(user=user, role__in=CONFIGURING_ROLES).exists()
+
+    def login(self, request, extra_context=None):
+        """To the site's sign-in (password, then the authenticator's code), back here after;
+        a signed-in user without the rights is refused rather than asked to sign in again."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        next_url = request.POST.get("next") or request.GET.get("next")
+        return redirect_to_login(next_url or reverse("admin:index", current_app=self.name))

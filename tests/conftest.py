@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("import-places", str(settings.REFERENCE_DATA_DIR), verbosity=0)
 
 
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (``admin_client``), with the authenticator app that every
+    account with staff rights must set up before any page (issue 11, item 5)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(admin_user, generate_totp_secret())
+    return admin_user
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 costs a third of a second a password; tests need no security."""

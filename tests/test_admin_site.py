@@ -5,6 +5,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from regionet.accounts.models import FunderRole
 from tests.factories import FunderRoleFactory, UserFactory
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,36 @@ def test_a_user_without_roles_is_sent_to_the_admin_login(client):
 
 def test_superuser_enters_and_the_admin_speaks_swedish(client):
     user = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(user, generate_totp_secret())
     client.force_login(user)
     response = client.get("/sv/admin/")
     assert response.status_code == 200
     assert "<title>Konfiguration | Regionet – handläggarvy</title>" in response.content.decode()
+
+
+def test_the_admin_login_page_sends_to_the_sites_sign_in(client):
+    """Django's own admin login asks for a password only: the site's sign-in (allauth) asks
+    for the second factor too, and holds the login throttle (issue 11, item 5)."""
+    response = client.get("/fi/admin/login/?next=/fi/admin/programmes/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fi/accounts/login/?next=/fi/admin/programmes/"
+
+
+def test_a_password_posted_to_the_admin_login_signs_nobody_in(client):
+    user = UserFactory(is_staff=True, is_superuser=True, email="root@example.fi")
+    TOTP.activate(user, generate_totp_secret())
+    response = client.post(
+        "/fi/admin/login/?next=/fi/admin/",
+        {"username": "root@example.fi", "password": PASSWORD, "next": "/fi/admin/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fi/accounts/login/?next=/fi/admin/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/fi/admin/").status_code == 302
+
+
+def test_a_signed_in_user_without_rights_is_refused_not_asked_to_sign_in_again(client):
+    client.force_login(UserFactory())
+    response = client.get("/fi/admin/", follow=True)
+    assert response.redirect_chain == [("/fi/admin/login/?next=/fi/admin/", 302)]
+    assert response.status_code == 403

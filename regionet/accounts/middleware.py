@@ -1,4 +1,10 @@
-"""Staff of a funder must use two-factor authentication: send them to set it up first."""
+"""Everyone with staff rights must use two-factor authentication: send them to set it up first.
+
+Staff rights are a funder staff role, Django's staff status (the admin site) and the
+superuser flag (the platform administrator): ``accounts.rules.has_staff_rights``. Every way
+of signing in goes through allauth, which asks a user with an authenticator for its code;
+Django's own admin login, which would not, sends to allauth's (``regionet.admin``).
+"""
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,24 +34,24 @@ def is_exempt(path: str) -> bool:
 
 
 def needs_totp(user) -> bool:
-    """A staff role with any funder and no TOTP authenticator (one query)."""
+    """Staff rights (``rules.has_staff_rights``) and no TOTP authenticator, in one query."""
     from allauth.mfa.models import Authenticator
 
     from .models import FunderRole
+    from .rules import is_admin_site_user, is_platform_administrator
 
+    totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP)
+    if is_platform_administrator(user) or is_admin_site_user(user):
+        return not totp.filter(user=user).exists()
     return (
         FunderRole.objects.filter(user=user, role__in=sorted(FunderRole.STAFF_ROLES))
-        .exclude(
-            Exists(
-                Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
-            )
-        )
+        .exclude(Exists(totp.filter(user=OuterRef("user"))))
         .exists()
     )
 
 
 class RequireStaffTwoFactorMiddleware:
-    """Redirects a signed-in user with a staff role and no TOTP authenticator to set one up."""
+    """Redirects a signed-in user with staff rights and no TOTP authenticator to set one up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,12 +64,16 @@ class RequireStaffTwoFactorMiddleware:
             and not is_exempt(request.path_info)
             and needs_totp(user)
         ):
-            messages.warning(
-                request,
-                _(
+            if user.is_superuser or user.is_staff:
+                message = _(
+                    "Your administrator rights require two-factor authentication. "
+                    "Set up an authenticator app to continue."
+                )
+            else:
+                message = _(
                     "Your role with a funder requires two-factor authentication. "
                     "Set up an authenticator app to continue."
-                ),
-            )
+                )
+            messages.warning(request, message)
             return redirect("mfa_activate_totp")
         return self.get_response(request)

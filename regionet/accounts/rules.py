@@ -60,6 +60,27 @@ def has_staff_role(user):
 
 
 @rules.predicate
+def is_platform_administrator(user):
+    """Regionet's own administrator (Django's superuser flag): users, organisations, reference
+    data and the configuration of every funder's programmes, questionnaires and events.
+
+    The rules name where this role has rights, as they do for every other role; it gives
+    nothing on applications: drafts are the applicants' own (``User.has_perm`` lets no
+    superuser past the rules)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+@rules.predicate
+def is_admin_site_user(user):
+    """Django's "staff status": the admin site, with the model permissions given to the user."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+# Rights that need two-factor authentication (TOTP) before any page is shown.
+has_staff_rights = is_platform_administrator | is_admin_site_user | has_staff_role
+
+
+@rules.predicate
 def is_funder(user, organisation):
     return organisation is not None and organisation.is_funder
 
@@ -68,4 +89,8 @@ rules.add_perm("accounts.register_organisation", rules.is_authenticated)
 rules.add_perm("accounts.view_organisation", is_organisation_member)
 rules.add_perm("accounts.view_members", is_organisation_member)
 rules.add_perm("accounts.manage_members", is_organisation_admin)
-rules.add_perm("accounts.manage_funder_roles", is_funder & is_funder_administrator_of)
+# Who is a funder's staff: its administrators, and the platform administrator (users).
+rules.add_perm(
+    "accounts.manage_funder_roles",
+    is_funder & (is_funder_administrator_of | is_platform_administrator),
+)

@@ -41,7 +41,10 @@ class DemoAccount:
 
     @property
     def is_staff_role_holder(self) -> bool:
-        return any(role in FunderRole.STAFF_ROLES for _, role in self.funder_roles)
+        """Staff rights, which need two-factor sign-in: a funder staff role or superuser."""
+        return self.superuser or any(
+            role in FunderRole.STAFF_ROLES for _, role in self.funder_roles
+        )
 
 
 Role = FunderRole.Role

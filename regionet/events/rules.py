@@ -37,11 +37,15 @@ def is_untouched_draft(user, event):
     )
 
 
+# The platform administrator configures every funder's events, as it does their programmes.
+configures_events = manages_any_funder | account_rules.is_platform_administrator
+configures_event = is_event_staff | account_rules.is_platform_administrator
+
 # The staff interface (Django's admin): the events app, and one event in it.
-rules.add_perm("events.use_staff_interface", manages_any_funder)
-rules.add_perm("events.view_event", is_event_staff)
-rules.add_perm("events.add_event", manages_any_funder)
-rules.add_perm("events.change_event", is_event_staff)
-rules.add_perm("events.delete_event", is_event_staff & is_untouched_draft)
-rules.add_perm("events.publish_event", is_event_staff)
-rules.add_perm("events.export_participants", is_event_staff)
+rules.add_perm("events.use_staff_interface", configures_events)
+rules.add_perm("events.view_event", configures_event)
+rules.add_perm("events.add_event", configures_events)
+rules.add_perm("events.change_event", configures_event)
+rules.add_perm("events.delete_event", configures_event & is_untouched_draft)
+rules.add_perm("events.publish_event", configures_event)
+rules.add_perm("events.export_participants", configures_event)

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from regionet.accounts.models import FunderRole, Organisation
+from regionet.accounts.rules import is_platform_administrator
 
 from .models import Call, Phase, Programme, PublicationState
 
@@ -11,17 +12,18 @@ MANAGER_ROLES = (FunderRole.Role.PROGRAMME_OFFICER, FunderRole.Role.ADMINISTRATO
 
 
 def funders_managed_by(user) -> QuerySet[Organisation]:
-    """The funders whose programmes ``user`` configures (every funder for a superuser)."""
+    """The funders whose programmes ``user`` configures (every funder for the platform
+    administrator)."""
     funders = Organisation.objects.funders()
     if not user.is_authenticated:
         return funders.none()
-    if user.is_superuser:
+    if is_platform_administrator(user):
         return funders
     return funders.filter(funder_roles__user=user, funder_roles__role__in=MANAGER_ROLES).distinct()
 
 
 def programmes_managed_by(user) -> QuerySet[Programme]:
-    if user.is_authenticated and user.is_superuser:
+    if is_platform_administrator(user):
         return Programme.objects.all()
     return Programme.objects.filter(funder__in=funders_managed_by(user))
 

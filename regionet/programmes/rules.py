@@ -10,7 +10,11 @@ withdrawn. The public sees published programmes and published calls of published
 import rules
 
 from regionet.accounts.models import FunderRole
-from regionet.accounts.rules import is_funder_administrator_of, is_programme_officer_of
+from regionet.accounts.rules import (
+    is_funder_administrator_of,
+    is_platform_administrator,
+    is_programme_officer_of,
+)
 
 from .models import Call, Programme, PublicationState
 
@@ -98,16 +102,21 @@ def is_public(user, obj):
     )
 
 
+# Who configures: the funder's officers and administrators, and the platform administrator
+# for every funder (only configuration: applications' rules ask ``manages_programme_of``).
+configures_any_funder = manages_any_funder | is_platform_administrator
+configures_programme_of = manages_programme_of | is_platform_administrator
+
 # The staff interface: any page of it, and one programme's objects in it.
-rules.add_perm("programmes.use_staff_interface", manages_any_funder)
-rules.add_perm("programmes.manage_programme", manages_programme_of)
+rules.add_perm("programmes.use_staff_interface", configures_any_funder)
+rules.add_perm("programmes.manage_programme", configures_programme_of)
 
 for model in ("programme", "call", "phase"):
-    rules.add_perm(f"programmes.view_{model}", is_public | manages_programme_of)
-    rules.add_perm(f"programmes.add_{model}", manages_any_funder)
-    rules.add_perm(f"programmes.change_{model}", manages_programme_of & is_draft)
-    rules.add_perm(f"programmes.delete_{model}", manages_programme_of & is_draft)
+    rules.add_perm(f"programmes.view_{model}", is_public | configures_programme_of)
+    rules.add_perm(f"programmes.add_{model}", configures_any_funder)
+    rules.add_perm(f"programmes.change_{model}", configures_programme_of & is_draft)
+    rules.add_perm(f"programmes.delete_{model}", configures_programme_of & is_draft)
 
 for model in ("programme", "call"):
-    rules.add_perm(f"programmes.publish_{model}", manages_programme_of)
-    rules.add_perm(f"programmes.unpublish_{model}", manages_programme_of)
+    rules.add_perm(f"programmes.publish_{model}", configures_programme_of)
+    rules.add_perm(f"programmes.unpublish_{model}", configures_programme_of)

@@ -22,6 +22,7 @@ from modeltranslation.admin import (
 )
 
 from regionet.accounts.models import Organisation
+from regionet.accounts.rules import is_platform_administrator
 from regionet.programmes.models import Instrument, Phase
 
 from . import services
@@ -70,7 +71,7 @@ class FunderScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return queryset
         return queryset.filter(**{f"{self.funder_path}__in": managed_funder_ids(request.user)})
 
@@ -184,7 +185,7 @@ class QuestionnaireAdmin(FunderScopedAdmin, TranslationAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "funder":
             funders = Organisation.objects.funders()
-            if not request.user.is_superuser:
+            if not is_platform_administrator(request.user):
                 funders = funders.filter(pk__in=managed_funder_ids(request.user))
             kwargs["queryset"] = funders
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -473,7 +474,7 @@ class QuestionnaireUseAdmin(FunderScopedAdmin):
         }
         if db_field.name in querysets:
             queryset = querysets[db_field.name]
-            if not request.user.is_superuser:
+            if not is_platform_administrator(request.user):
                 funders = managed_funder_ids(request.user)
                 queryset = queryset.filter(**{f"{paths[db_field.name]}__in": funders})
             kwargs["queryset"] = queryset

@@ -3,6 +3,7 @@
 from django.db.models import Max, OuterRef, Subquery
 
 from regionet.accounts.models import FunderRole
+from regionet.accounts.rules import is_platform_administrator
 
 from .models import Choice, Question, Questionnaire, QuestionnaireVersion
 from .rules import MANAGING_ROLES
@@ -40,7 +41,8 @@ def managed_funder_ids(user):
 
 
 def questionnaires_for_staff(user):
-    """The questionnaires ``user`` may edit (all for a superuser), with the latest version."""
+    """The questionnaires ``user`` may edit (all for the platform administrator), with the
+    latest version."""
     questionnaires = Questionnaire.objects.select_related("funder").annotate(
         latest_version=Max("versions__number"),
         draft_number=Subquery(
@@ -49,6 +51,6 @@ def questionnaires_for_staff(user):
             ).values("number")[:1]
         ),
     )
-    if user.is_superuser:
+    if is_platform_administrator(user):
         return questionnaires
     return questionnaires.filter(funder__in=managed_funder_ids(user))

@@ -8,7 +8,11 @@ the user manages questionnaires of any funder (the admin's list and index pages)
 import rules
 
 from regionet.accounts.models import FunderRole, Organisation
-from regionet.accounts.rules import is_funder_administrator_of, is_programme_officer_of
+from regionet.accounts.rules import (
+    is_funder_administrator_of,
+    is_platform_administrator,
+    is_programme_officer_of,
+)
 
 from .models import Choice, Question, Questionnaire, QuestionnaireUse, QuestionnaireVersion, Section
 
@@ -44,7 +48,7 @@ def manages_questionnaire(user, obj):
     return manages_questionnaires_of.test(user, funder_of(obj))
 
 
-can_manage = rules.is_superuser | manages_questionnaire
+can_manage = is_platform_administrator | manages_questionnaire
 
 # The module permission opens the app in the admin index.
 rules.add_perm("questionnaires", can_manage)

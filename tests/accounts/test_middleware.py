@@ -98,3 +98,54 @@ def test_static_files_are_not_redirected():
     # LocaleMiddleware, before this one, has activated the language of the path.
     with translation.override("en"):
         assert is_exempt("/en/organisations/") is False
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [{"is_superuser": True, "is_staff": True}, {"is_superuser": True}, {"is_staff": True}],
+    ids=["superuser", "superuser-without-staff-status", "staff-status"],
+)
+@pytest.mark.parametrize(
+    "path", ["/en/admin/", "/en/workspace/", "/en/applications/", "/en/organisations/"]
+)
+def test_admin_rights_without_totp_are_sent_to_set_it_up(client, flags, path):
+    """A superuser or an admin-site user has rights beyond any applicant's: no page until
+    an authenticator app is set up (issue 11, item 5)."""
+    client.force_login(UserFactory(**flags))
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == url("mfa_activate_totp")
+
+
+def test_a_superuser_with_totp_enters_the_admin(client):
+    user = UserFactory(is_superuser=True, is_staff=True)
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    assert client.get("/en/admin/").status_code == 200
+
+
+def test_the_message_names_administrator_rights(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get("/en/admin/", follow=True)
+    # Setting it up asks for the password again first.
+    assert page.redirect_chain[0] == (url("mfa_activate_totp"), 302)
+    assert (
+        "Your administrator rights require two-factor authentication. "
+        "Set up an authenticator app to continue."
+    ) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "flags", [{}, {"is_superuser": True, "is_staff": True}], ids=["applicant", "superuser"]
+)
+def test_the_check_costs_one_query(flags, django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from regionet.accounts.middleware import RequireStaffTwoFactorMiddleware
+
+    request = RequestFactory().get("/en/organisations/")
+    request.user = UserFactory(**flags)
+    TOTP.activate(request.user, generate_totp_secret())
+    middleware = RequireStaffTwoFactorMiddleware(lambda request: "page")
+    with translation.override("en"), django_assert_num_queries(1):
+        assert middleware(request) == "page"

@@ -89,3 +89,49 @@ def test_registered_permission_names():
         "accounts.manage_funder_roles",
     ):
         assert rules.perm_exists(name), name
+
+
+def test_the_platform_administrator_and_staff_rights():
+    from django.contrib.auth.models import AnonymousUser
+
+    people = {
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "inactive superuser": UserFactory(is_superuser=True, is_staff=True, is_active=False),
+        "admin site user": UserFactory(is_staff=True),
+        "officer": FunderRoleFactory(role="programme_officer").user,
+        "applicant": FunderRoleFactory(role="applicant").user,
+        "no role": UserFactory(),
+        "anonymous": AnonymousUser(),
+    }
+    answers = {
+        name: (
+            account_rules.is_platform_administrator.test(user),
+            account_rules.has_staff_rights.test(user),
+        )
+        for name, user in people.items()
+    }
+    assert answers == {
+        "superuser": (True, True),
+        "inactive superuser": (False, False),
+        "admin site user": (False, True),
+        "officer": (False, True),
+        "applicant": (False, False),
+        "no role": (False, False),
+        "anonymous": (False, False),
+    }
+
+
+def test_a_superuser_is_let_past_no_rule_that_does_not_name_it():
+    """Django answers every permission True for an active superuser; here only the rules
+    and the admin site's model permissions (with no object) do."""
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    organisation = MembershipFactory(role="admin").organisation
+    assert superuser.has_perm("accounts.view_organisation", organisation) is False
+    assert superuser.has_perm("accounts.manage_members", organisation) is False
+    # Who is a funder's staff is the platform administrator's to say (rules name it).
+    funder = FunderRoleFactory().funder
+    assert superuser.has_perm("accounts.manage_funder_roles", funder) is True
+    assert superuser.has_perm("accounts.manage_funder_roles", organisation) is False
+    # The admin site's pages of users and organisations: the model permissions.
+    assert superuser.has_perm("accounts.change_user") is True
+    assert superuser.has_module_perms("accounts") is True

@@ -224,3 +224,27 @@ def test_the_membership_lookup_is_shared_by_request_user_and_the_user_inside_it(
         assert member_organisation_ids(lazy) == {organisation.pk}
         assert member_organisation_ids(user) == {organisation.pk}
         assert member_organisation_ids(lazy) == {organisation.pk}
+
+
+@pytest.mark.parametrize("state", list(MATRICES))
+def test_a_platform_administrator_holds_no_permission_on_applications(cast, state):
+    """A superuser is Regionet's administrator (users, organisations, reference data), not an
+    applicant nor the funder's officer: the rules give it nothing here, in any state."""
+    from tests.factories import UserFactory
+
+    application, people = cast
+    application = in_state(application, state, people)
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+
+    answers = {
+        perm: fresh(administrator).has_perm(
+            f"applications.{perm}", Application.objects.get(pk=application.pk)
+        )
+        for perm in [*MATRICES[state], "handle_call"]
+        if perm != "handle_call"
+    }
+    answers["handle_call"] = fresh(administrator).has_perm(
+        "applications.handle_call", application.phase
+    )
+
+    assert answers == dict.fromkeys([*MATRICES[state], "handle_call"], False)

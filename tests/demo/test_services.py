@@ -95,3 +95,22 @@ def test_loading_twice_changes_nothing(demo):
         Organisation.objects.count(),
         Membership.objects.count(),
     ) == counts
+
+
+def test_every_demo_account_with_staff_rights_has_totp_and_a_valid_password(demo):
+    """Superuser and staff status need two-factor sign-in as funder staff roles do (issue 11,
+    item 5); the one demo password passes the password validators (at least 12 characters)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from regionet.accounts.rules import has_staff_rights
+
+    with_rights = {user.email for user in User.objects.all() if has_staff_rights.test(user)}
+    with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
+            "user__email", flat=True
+        )
+    )
+    assert with_rights == with_totp
+    assert "yllapitaja@regionet.example" in with_rights
+    for user in User.objects.all():
+        validate_password(services.DEMO_PASSWORD, user)

@@ -16,6 +16,7 @@ CHANGELIST = "/en/admin/notifications/notice/"
 @pytest.fixture
 def administrator(client):
     user = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(user, generate_totp_secret())
     client.force_login(user)
     return user
 
