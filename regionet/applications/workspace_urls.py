@@ -25,6 +25,11 @@ urlpatterns = [
         workspace_views.close_completion,
         name="close_completion",
     ),
+    path(
+        "applications/<int:pk>/versions/<int:number>/attachments/<int:attachment>/",
+        workspace_views.attachment,
+        name="attachment",
+    ),
     path("applications/<int:pk>/screening/", workspace_views.screen, name="screen"),
     path(
         "applications/<int:pk>/late-admission/",

@@ -1,6 +1,6 @@
 """The officers' workspace: a funder's calls and phases, a phase's submitted applications
 (filters, search, sorting, bulk actions, exports), one application with the officer's
-actions, and the comparison of two submitted versions.
+actions and the attachments it was received with, and the comparison of two submitted versions.
 
 Programme officers and administrators of the call's funder only: to anyone else the pages do
 not exist (404). Forms parse, services act, queries fetch; these functions orchestrate.
@@ -23,8 +23,9 @@ from regionet.programmes.models import Phase
 
 from . import exports, queries, services
 from .eligibility import application_checks
-from .models import Application, ApplicationState, Export
+from .models import Application, ApplicationState, Attachment, Export
 from .receipts import snapshot_context
+from .uploads import ALLOWED_KINDS
 from .workspace_forms import (
     BulkActionForm,
     CompareForm,
@@ -278,6 +279,24 @@ def _audit_trail(application) -> list[dict]:
     ]
 
 
+def _link_attachments(application, submission, content, snapshot) -> None:
+    """Give each attachment the snapshot shows its type and the address of the file as
+    ``submission`` received it (the lists are in the same order)."""
+    for shown, received in zip(
+        snapshot["attachments"], content.get("attachments", []), strict=True
+    ):
+        kind = ALLOWED_KINDS.get(received.get("kind"))
+        shown["type"] = kind.label if kind else ""
+        shown["url"] = reverse(
+            "workspace:attachment",
+            kwargs={
+                "pk": application.pk,
+                "number": submission.number,
+                "attachment": received["id"],
+            },
+        )
+
+
 def _render_application(request, application, **forms):
     submissions = list(application.submissions.order_by("number").defer("content"))
     latest = submissions[-1] if submissions else None
@@ -286,13 +305,16 @@ def _render_application(request, application, **forms):
         if latest
         else None
     )
+    snapshot = snapshot_context(latest_content, get_language()) if latest else None
+    if snapshot is not None:
+        _link_attachments(application, latest, latest_content, snapshot)
     context = {
         "application": application,
         "phase": application.phase,
         "programme": application.phase.call.programme,
         "submissions": submissions,
         "latest": latest,
-        "snapshot": snapshot_context(latest_content, get_language()) if latest else None,
+        "snapshot": snapshot,
         "received_title": latest_content["title"] if latest else "",
         # A submitted application cannot change, so its live checks are those of what was
         # received; during a completion request the draft is the applicant's work in progress.
@@ -311,6 +333,44 @@ def _render_application(request, application, **forms):
 @login_required
 def application_detail(request, pk):
     return _render_application(request, _handled_application(request, pk))
+
+
+@login_required
+def attachment(request, pk, number, attachment):
+    """An attachment as submission ``number`` received it, as a download.
+
+    Only a file that the submission's snapshot lists, with the hash the snapshot froze: the
+    draft's files (also during a completion request) stay the applicants' own. The content
+    type is that of the kind the upload check found, never one the browser sent, so the file
+    is never shown inline as something else."""
+    application = _handled_application(request, pk)
+    if not request.user.has_perm("applications.download_attachment", application):
+        raise Http404
+    content = get_object_or_404(
+        application.submissions.values_list("content", flat=True), number=number
+    )
+    received = next(
+        (item for item in content.get("attachments", []) if item.get("id") == attachment), None
+    )
+    if received is None:
+        raise Http404
+    stored = get_object_or_404(Attachment, pk=attachment, application=application)
+    if stored.sha256 != received["sha256"]:
+        raise Http404
+    try:
+        stream = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind = ALLOWED_KINDS.get(received.get("kind"))
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=received["name"],
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -1,18 +1,21 @@
 """The officers' workspace through the client: lists, filters, sorting, pages, bulk actions,
 the officer's application page and its actions, version comparison, and who gets a 404."""
 
+import hashlib
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
 from regionet.applications import services, workspace_views
 from regionet.applications.models import (
     ApplicationState,
+    Attachment,
     CompletionRequest,
     Export,
     FullPhaseInvitation,
@@ -23,6 +26,7 @@ from regionet.programmes.deadlines import format_deadline
 from regionet.programmes.models import Phase
 from tests.applications.test_queries import BASE, officer_of, submitted
 from tests.factories import (
+    AttachmentFactory,
     FunderRoleFactory,
     PhaseFactory,
     QuestionFactory,
@@ -583,3 +587,113 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, phase):
     response = client.get(phase_url(phase))
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/")
+
+
+# --- Attachments of what was received -----------------------------------------------------
+
+RECEIVED_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Attachments go to the test's own folder, not to var/media."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def attached(application, name, data=RECEIVED_PDF):
+    return AttachmentFactory(
+        application=application,
+        file=ContentFile(data, name=name),
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def attachment_url(application, number, attachment_id):
+    return reverse(
+        "workspace:attachment",
+        kwargs={"pk": application.pk, "number": number, "attachment": attachment_id},
+    )
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_officers_open_each_received_attachment_from_the_application_page(officer_client, phase):
+    application = eligible_draft(phase)
+    budget = attached(application, "budjetti.pdf")
+    plan = attached(application, "suunnitelma.pdf", RECEIVED_PDF + b"% plan\n")
+    services.submit_application(application, by=application.created_by, now=BASE)
+    response = officer_client.get(reverse("workspace:application", kwargs={"pk": application.pk}))
+    page = response.content.decode()
+    shown = [
+        (a["name"], a["type"], a["size"], a["url"])
+        for a in response.context["snapshot"]["attachments"]
+    ]
+    assert shown == [
+        ("budjetti.pdf", "PDF", "48\xa0B", attachment_url(application, 1, budget.pk)),
+        ("suunnitelma.pdf", "PDF", "55\xa0B", attachment_url(application, 1, plan.pk)),
+    ]
+    for name, _type, _size, url in shown:
+        assert f'<a href="{url}" download>{name}</a>' in page
+    assert re.search(r"<dt>File type</dt>\s*<dd>PDF</dd>", page)
+
+    response = officer_client.get(attachment_url(application, 1, plan.pk))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == RECEIVED_PDF + b"% plan\n"
+    assert (
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response["X-Content-Type-Options"],
+        response["Cache-Control"],
+    ) == (
+        "application/pdf",
+        'attachment; filename="suunnitelma.pdf"',
+        "nosniff",
+        "private, no-store",
+    )
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_an_officer_never_gets_a_drafts_attachment(officer_client, phase, officer):
+    application = eligible_draft(phase)
+    received = attached(application, "budjetti.pdf")
+    services.submit_application(application, by=application.created_by, now=BASE)
+    services.request_completion(
+        application,
+        items=["attachments"],
+        closes_at=BASE + timedelta(days=3),
+        by=officer,
+        now=BASE + timedelta(hours=1),
+    )
+    in_progress = attached(application, "uusi-budjetti.pdf", RECEIVED_PDF + b"% new\n")
+    page = officer_client.get(
+        reverse("workspace:application", kwargs={"pk": application.pk})
+    ).content.decode()
+    assert attachment_url(application, 1, received.pk) in page
+    assert "uusi-budjetti.pdf" not in page
+    assert officer_client.get(attachment_url(application, 1, in_progress.pk)).status_code == 404
+    # The received version only, and only while the stored file is the one it froze.
+    assert officer_client.get(attachment_url(application, 2, received.pk)).status_code == 404
+    Attachment.objects.filter(pk=received.pk).update(sha256="f" * 64)
+    assert officer_client.get(attachment_url(application, 1, received.pk)).status_code == 404
+    for huge in (10**20, 2**63):
+        assert officer_client.get(attachment_url(application, huge, received.pk)).status_code == 404
+        assert officer_client.get(attachment_url(application, 1, huge)).status_code == 404
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_only_the_funders_officers_open_attachments_in_the_workspace(client, phase):
+    application = eligible_draft(phase)
+    received = attached(application, "budjetti.pdf")
+    services.submit_application(application, by=application.created_by, now=BASE)
+    url = attachment_url(application, 1, received.pk)
+    assert client.get(url).status_code == 302  # to sign in
+    for user in (application.created_by, officer_of(open_phase().call.programme.funder)):
+        client.force_login(user)
+        assert (user.email, client.get(url).status_code) == (user.email, 404)
