@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "dbbackup",  # `regionet dbbackup` / `mediabackup` and their restores (README)
     # Our accounts app first: its templates and translations override allauth's.
     "regionet.accounts",
     "allauth",
@@ -179,10 +180,18 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
     ("vendor/suomifi-design-tokens", NODE_MODULES_DIR / "suomifi-design-tokens" / "dist"),
 ]
+# Uploaded files (attachments): outside the web root, served only through permission checks.
+MEDIA_ROOT = Path(env.str("REGIONET_MEDIA_DIR", default=str(VAR_DIR / "media")))
+MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "media")},
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+    # Where `regionet dbbackup` and `regionet mediabackup` write (django-dbbackup).
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("REGIONET_BACKUP_DIR", default=str(VAR_DIR / "backups"))},
     },
     "staticfiles": {
         "BACKEND": env.str(
