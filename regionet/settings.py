@@ -275,6 +275,23 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# --- Cache and sign-in throttling (issue 11, item 7) ---------------------------------------
+# One cache shared by every process and machine: allauth counts failed sign-ins in it, so a
+# limit holds across gunicorn workers. CACHE_URL as django-environ reads it (for example
+# rediscache://127.0.0.1:6379/1); by default a table in the database, which works on a fresh
+# machine once `regionet createcachetable` has run (the demo and the tests run it).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://regionet_cache")}
+# Failed passwords: 10 a minute from one address, 5 in 5 minutes to one account. An attacker
+# who locks an account's password this way does not lock its owner out: the owner signs in by
+# a code e-mailed to the address (login by code), or resets the password, which clears the
+# account's count (allauth). Behind a reverse proxy, ALLAUTH_TRUSTED_PROXY_COUNT=1 makes the
+# per-address limit count the client's address, not the proxy's.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("REGIONET_LOGIN_FAILED_LIMITS", default="10/m/ip,5/5m/key"),
+}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -87,6 +87,7 @@ def recreate_database(url: str) -> None:
 
 def migrate_and_import_places() -> None:
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("import-places", str(settings.REFERENCE_DATA_DIR), verbosity=0)
 
 

@@ -31,6 +31,7 @@ PUBLIC_PAGES = {
     "sign-in": ("account_login", {}),
     "sign-up": ("account_signup", {}),
     "password reset": ("account_reset_password", {}),
+    "sign-in code request": ("account_request_login_code", {}),
 }
 
 MEMBER_PAGES = {

@@ -102,6 +102,8 @@ def production_server(tmp_path_factory):
     }
     production.pop("STATICFILES_BACKEND", None)
     _run([*regionet, "migrate", "--noinput"], production)
+    # The cache's table (settings.CACHES): the workers' shared sign-in throttle counts there.
+    _run([*regionet, "createcachetable"], production)
     _run([*regionet, "collectstatic", "--noinput"], production)
     check = _run([*regionet, "check", "--deploy", "--fail-level", "DEBUG"], production)
     assert check.stdout.strip() == "System check identified no issues (0 silenced)."

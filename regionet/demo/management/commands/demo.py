@@ -38,6 +38,8 @@ class Command(BaseCommand):
         if reset:
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
+        # The cache's table (settings.CACHES): the sign-in throttle counts there.
+        call_command("createcachetable", verbosity=0)
         if services.places_missing():
             self.stdout.write("Importing regions and municipalities…")
             data_dir = settings.REFERENCE_DATA_DIR
