@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from regionet.texts import StatedLimitsMixin
+
 from . import geography, services
 from .models import Language, Membership, Organisation
 
 
-class SignupDetailsForm(forms.Form):
+class SignupDetailsForm(StatedLimitsMixin, forms.Form):
     """Extra sign-up fields, added to allauth's form through ACCOUNT_SIGNUP_FORM_CLASS."""
 
     full_name = forms.CharField(
@@ -88,7 +90,7 @@ NAME_HELP = {
 }
 
 
-class OrganisationRegistrationForm(forms.Form):
+class OrganisationRegistrationForm(StatedLimitsMixin, forms.Form):
     """Registering an organisation of one country; the country is chosen on the page before."""
 
     type = forms.ChoiceField(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regionet.audit.services import record
+from regionet.texts import text_problems
 
 from . import geography
 from .business_ids import normalise_business_id
@@ -129,6 +130,20 @@ def organisation_names(type, home_municipality, names):
     return names
 
 
+NAME_LABELS = {"fi": _("Name in Finnish"), "sv": _("Name in Swedish"), "en": _("Name in English")}
+
+
+def _name_problems(names) -> dict[str, list[ValidationError]]:
+    """Names longer than the register keeps, or with direction controls (regionet.texts)."""
+    limit = Organisation._meta.get_field("name").max_length
+    problems = {}
+    for language, name in names.items():
+        found = text_problems(name, limit=limit, label=str(NAME_LABELS[language]), single_line=True)
+        if found:
+            problems[language] = [ValidationError(problem, code="text") for problem in found]
+    return problems
+
+
 def check_organisation(
     *, country, type, business_id, home_municipality, names, today=None, exclude_pk=None
 ):
@@ -185,6 +200,8 @@ def check_organisation(
 
     names = organisation_names(type, home_municipality, names)
     errors.update(_missing_names(geography.country_code(country), names))
+    for language, problems in _name_problems(names).items():
+        errors.setdefault(f"name_{language}", []).extend(problems)
 
     if errors:
         raise ValidationError(errors)

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from regionet.accounts.models import Organisation
 from regionet.programmes import deadlines
 from regionet.programmes.models import Instrument, Phase
+from regionet.texts import StatedLimitsMixin
+
+from . import limits
 
 
 class PhaseChoiceField(forms.ModelChoiceField):
@@ -91,23 +94,23 @@ class SubmitForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(StatedLimitsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawing (optional)"),
         help_text=_("The programme's officers see the reason."),
         required=False,
-        max_length=2000,
+        max_length=limits.WITHDRAWAL_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(StatedLimitsMixin, forms.Form):
     commitment = forms.CharField(
         label=_("Letter of commitment"),
         help_text=_(
             "Your organisation commits to take part in the project. You can edit the text; "
             "it becomes part of the application."
         ),
-        max_length=5000,
+        max_length=limits.LETTER_OF_COMMITMENT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )

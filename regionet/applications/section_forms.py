@@ -22,13 +22,14 @@ from regionet.programmes.models import Instrument
 from regionet.questionnaires.forms import QuestionnaireForm
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
+from regionet.texts import StatedLimitsMixin, state_limit
 
 from . import budget as budget_math
+from . import limits
 from .models import CostCategory, Partner, Section
 from .uploads import ALLOWED_KINDS, MEGABYTE, AttachmentField, max_upload_bytes
 
-# The summary is read by officers and reviewers and may be published with a funded project.
-SUMMARY_MAX_LENGTH = 2000
+SUMMARY_MAX_LENGTH = limits.SUMMARY
 
 # Spaces (also the no-break and narrow no-break spaces babel writes between digit groups) and
 # currency signs are ignored in amounts.
@@ -94,8 +95,10 @@ class MoneyField(forms.Field):
 # --- Title, summary and theme -----------------------------------------------------------
 
 
-class BasicsForm(forms.Form):
-    title = forms.CharField(label=_("Title of the project"), max_length=300, required=False)
+class BasicsForm(StatedLimitsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title of the project"), max_length=limits.TITLE, required=False
+    )
     summary = forms.CharField(
         label=pgettext_lazy("application", "Summary"),
         max_length=SUMMARY_MAX_LENGTH,
@@ -116,9 +119,9 @@ class BasicsForm(forms.Form):
         super().__init__(*args, **kwargs)
         programme = application.phase.call.programme
         self.fields["summary"].help_text = gettext(
-            "What the network does, with whom and for what, in plain language. "
-            "At most %(limit)s characters."
-        ) % {"limit": format_decimal(SUMMARY_MAX_LENGTH, locale=_babel_locale())}
+            "What the network does, with whom and for what, in plain language."
+        )
+        state_limit(self.fields["summary"])
         kind = application.instrument.kind
         if kind == Instrument.Kind.THEMATIC_NETWORK:
             self.fields["theme"] = forms.ModelChoiceField(
@@ -144,10 +147,6 @@ class BasicsForm(forms.Form):
             "theme": theme.pk if theme else None,
             "zone": zone.pk if zone else None,
         }
-
-
-def _babel_locale() -> str:
-    return {"fi": "fi_FI", "sv": "sv_SE"}.get((get_language() or "fi")[:2], "en_GB")
 
 
 # --- Participating municipalities -------------------------------------------------------
@@ -222,9 +221,9 @@ def cost_field_name(year: int, category: str) -> str:
     return f"cost_{year}_{category}"
 
 
-class IncomeRowForm(forms.Form):
+class IncomeRowForm(StatedLimitsMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    description = forms.CharField(label=_("Description"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=limits.INCOME_DESCRIPTION)
     amount = MoneyField(label=pgettext_lazy("income row", "Amount"), required=True)
 
     def __init__(self, *args, years=(), **kwargs):
@@ -411,7 +410,7 @@ class BusinessIdField(forms.CharField):
         )
 
 
-class AddPartnerForm(forms.Form):
+class AddPartnerForm(StatedLimitsMixin, forms.Form):
     business_id = BusinessIdField(
         label=_("Business ID of the partner"),
         help_text=_("Y-tunnus (1234567-8) or organisationsnummer (123456-7890)."),
@@ -420,6 +419,7 @@ class AddPartnerForm(forms.Form):
     tasks = forms.CharField(
         label=_("Tasks in the project"),
         required=False,
+        max_length=limits.PARTNER_TASKS,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     editable_sections = forms.MultipleChoiceField(
@@ -471,9 +471,11 @@ class PartnerSectionsForm(forms.Form):
 # --- Attachments ------------------------------------------------------------------------
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StatedLimitsMixin, forms.Form):
     file = AttachmentField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=limits.ATTACHMENT_DESCRIPTION, required=False
+    )
     question_key = forms.ChoiceField(
         label=_("The question the file answers"), required=False, choices=()
     )

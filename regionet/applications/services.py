@@ -18,18 +18,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from regionet.accounts.models import Organisation
 from regionet.audit.services import record
 from regionet.places.models import Municipality
 from regionet.programmes import deadlines
 from regionet.programmes.models import Instrument, Phase
+from regionet.questionnaires.answers import validate_answers
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.services import version_for
+from regionet.texts import text_problems
 
 from . import budget as budget_math
-from . import notices
+from . import limits, notices
 from .eligibility import application_checks
 from .models import (
     TRANSITIONS,
@@ -337,9 +339,23 @@ def _decimal(value, label) -> Decimal:
     return amount
 
 
+def _text(value, *, limit: int, label, single_line: bool = False) -> str:
+    """``value`` stripped, if it fits ``limit`` (and, on a single line, has no direction
+    controls); otherwise refused naming ``label``. Every text a door stores passes here."""
+    value = "" if value is None else value
+    problems = text_problems(value, limit=limit, label=str(label), single_line=single_line)
+    if problems:
+        raise ApplicationError(*problems)
+    return value.strip()
+
+
 def _apply_basics(application, data):
-    application.title = data.get("title", "").strip()
-    application.summary = data.get("summary", "").strip()
+    application.title = _text(
+        data.get("title", ""), limit=limits.TITLE, label=gettext("Title"), single_line=True
+    )
+    application.summary = _text(
+        data.get("summary", ""), limit=limits.SUMMARY, label=pgettext("application", "Summary")
+    )
     application.theme_id = data.get("theme") or None
     application.zone_id = data.get("zone") or None
     kind = application.instrument.kind
@@ -412,7 +428,12 @@ def _apply_budget(application, data):
                 gettext("The budget can cover only the years %(first)d–%(last)d.")
                 % {"first": programme.first_year, "last": programme.last_year}
             )
-        description = str(row.get("description", "")).strip()[:200]
+        description = _text(
+            str(row.get("description", "")),
+            limit=limits.INCOME_DESCRIPTION,
+            label=gettext("Description of income"),
+            single_line=True,
+        )
         if not description:
             raise ApplicationError(gettext("Describe each income row."))
         income.append(
@@ -468,6 +489,10 @@ def _apply_answers(application, section_id, data):
     if set(data) - set(kinds):
         raise ApplicationError(gettext("This question is not in the questionnaire."))
     data = {key: value for key, value in data.items() if key in keys}
+    # A draft keeps half-finished answers, but none longer than its limit.
+    problems = validate_answers(version, data, partial=True)
+    if problems:
+        raise ApplicationError(*(message for messages in problems.values() for message in messages))
     answers = {k: v for k, v in application.answers.items() if k not in keys}
     answers.update({k: v for k, v in data.items() if v not in (None, "", [])})
     application.answers = answers
@@ -574,6 +599,7 @@ def add_partner(application, organisation, *, role, tasks="", editable=(), by, n
         raise ApplicationError(gettext("A funder cannot be a partner."))
     if application.partners.filter(organisation=organisation).exists():
         raise ApplicationError(gettext("This organisation is already a partner."))
+    tasks = _text(tasks, limit=limits.PARTNER_TASKS, label=gettext("Tasks in the project"))
     partner = Partner.objects.create(
         application=application,
         organisation=organisation,
@@ -616,11 +642,14 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
         request = open_completion_request(application)
         if request is None or Section.PARTNERS not in request.items:
             raise ApplicationError(gettext("The consortium is not among the requested additions."))
-    if not commitment.strip():
+    commitment = _text(
+        commitment, limit=limits.LETTER_OF_COMMITMENT, label=gettext("Letter of commitment")
+    )
+    if not commitment:
         raise ApplicationError(gettext("Write the letter of commitment."))
     partner.confirmed_at = now
     partner.confirmed_by = by
-    partner.commitment = commitment.strip()
+    partner.commitment = commitment
     partner.save(update_fields=["confirmed_at", "confirmed_by", "commitment"])
     _bump(application, Section.PARTNERS, now)
     record(by, "application.partner_confirmed", application, organisation=partner.organisation_id)
@@ -656,7 +685,12 @@ def add_attachment(application, uploaded, *, description="", question_key="", by
     attachment = Attachment(
         application=application,
         name=checked.safe_name,
-        description=description.strip()[:200],
+        description=_text(
+            description,
+            limit=limits.ATTACHMENT_DESCRIPTION,
+            label=gettext("Description"),
+            single_line=True,
+        ),
         question_key=question_key,
         kind=checked.kind,
         content_type=checked.content_type,
@@ -956,7 +990,9 @@ def request_completion(application, *, items, closes_at, message="", by, now=Non
         requested_by=by,
         requested_at=now,
         closes_at=closes_at,
-        message=message.strip(),
+        message=_text(
+            message, limit=limits.COMPLETION_MESSAGE, label=gettext("Message to the applicant")
+        ),
         items=items,
     )
     application.state = ApplicationState.COMPLETION_REQUESTED
@@ -1024,7 +1060,10 @@ def grant_late_admission(application, *, reason, valid_until, by, now=None) -> L
         raise NotAllowed(gettext("Only the programme's officers can do this."))
     if application.state != ApplicationState.DRAFT:
         raise ApplicationError(gettext("Only a draft can be admitted late."))
-    if not reason.strip():
+    reason = _text(
+        reason, limit=limits.LATE_ADMISSION_REASON, label=gettext("Reason for the late admission")
+    )
+    if not reason:
         raise ApplicationError(gettext("Give the reason for the late admission."))
     if valid_until <= now:
         raise ApplicationError(gettext("The admission must be valid until a future time."))
@@ -1048,9 +1087,10 @@ def withdraw_application(application, *, reason="", by, now=None) -> Application
     application = _locked(application)
     _require_coordinator(application, by)
     _check_transition(application, ApplicationState.WITHDRAWN)
+    reason = _text(reason, limit=limits.WITHDRAWAL_REASON, label=gettext("Reason for withdrawing"))
     application.state = ApplicationState.WITHDRAWN
     application.withdrawn_at = now
-    application.withdrawal_reason = reason.strip()
+    application.withdrawal_reason = reason
     application.save(update_fields=["state", "withdrawn_at", "withdrawal_reason"])
     record(by, "application.withdrawn", application, reason=application.withdrawal_reason)
     if application.first_submitted_at is not None:
@@ -1065,7 +1105,9 @@ def screen_application(application, result: str, *, note="", by) -> Application:
     if application.first_submitted_at is None:
         raise ApplicationError(gettext("Only submitted applications are screened."))
     application.screening = Screening(result)
-    application.screening_note = note.strip()
+    application.screening_note = _text(
+        note, limit=limits.SCREENING_NOTE, label=gettext("Screening note")
+    )
     application.save(update_fields=["screening", "screening_note"])
     record(by, "application.screened", application, result=application.screening)
     return application

@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from oletools.olevba import VBA_Parser
 from pypdf import PdfReader
 
+from regionet.texts import has_direction_controls
+
 
 @dataclass(frozen=True)
 class AttachmentKind:
@@ -101,10 +103,6 @@ DANGEROUS_EXTENSIONS = frozenset(
         *("iso", "img", "vhd", "vhdx", "appimage", "apk", "deb", "rpm", "dmg", "pkg", "app"),
     ]
 )
-
-# Right-to-left and isolate controls can make "offerexe.pdf" display as "offerfdp.exe" and
-# the reverse; no real document name needs them.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 _WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
@@ -590,7 +588,8 @@ def check_upload(file, *, max_bytes: int | None = None) -> CheckedUpload:
     """
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     raw_name = str(getattr(file, "name", "") or "")
-    if "\x00" in raw_name or BIDI_CONTROLS.intersection(raw_name):
+    # Direction controls: the one check of every single-line text (regionet.texts).
+    if "\x00" in raw_name or has_direction_controls(raw_name):
         raise _error("dangerous_name", "dangerous_characters")
     safe_name = sanitise_filename(raw_name)
     dangerous = _dangerous_extension(safe_name, raw_name.replace("\\", "/").rsplit("/", 1)[-1])

@@ -9,8 +9,9 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regionet.programmes import deadlines
+from regionet.texts import StatedLimitsMixin
 
-from . import queries
+from . import limits, queries
 from .models import Application, ApplicationState, Export, Screening, Section
 from .services import (
     BULK_ACTIONS,
@@ -197,7 +198,7 @@ def section_choices(application) -> list[tuple[str, str]]:
     return choices
 
 
-class CompletionRequestForm(LocalDeadlineMixin, forms.Form):
+class CompletionRequestForm(StatedLimitsMixin, LocalDeadlineMixin, forms.Form):
     items = forms.MultipleChoiceField(
         label=_("Parts the applicant may complete"),
         widget=forms.CheckboxSelectMultiple,
@@ -208,6 +209,7 @@ class CompletionRequestForm(LocalDeadlineMixin, forms.Form):
     message = forms.CharField(
         label=_("Message to the applicant"),
         required=False,
+        max_length=limits.COMPLETION_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -218,11 +220,12 @@ class CompletionRequestForm(LocalDeadlineMixin, forms.Form):
         self.fields["deadline_time"].help_text = deadlines.zone_name(self.time_zone)
 
 
-class LateAdmissionForm(LocalDeadlineMixin, forms.Form):
+class LateAdmissionForm(StatedLimitsMixin, LocalDeadlineMixin, forms.Form):
     deadline_prefix = "valid_until"
 
     reason = forms.CharField(
         label=_("Reason for the late admission"),
+        max_length=limits.LATE_ADMISSION_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Give the reason for the late admission.")},
     )
@@ -257,7 +260,7 @@ class LateAdmissionForm(LocalDeadlineMixin, forms.Form):
         return cleaned
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(StatedLimitsMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("Result of the eligibility screening"),
         choices=Screening.choices,
@@ -266,6 +269,7 @@ class ScreeningForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=limits.SCREENING_NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -5,9 +5,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from regionet.accounts.models import Language
+from regionet.texts import StatedLimitsMixin
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(StatedLimitsMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,

@@ -23,6 +23,7 @@ from regionet.audit.services import record
 from regionet.programmes.deadlines import format_deadline, is_in_time, local, zone_name
 from regionet.programmes.models import PublicationState
 from regionet.programmes.texts import missing_translations
+from regionet.texts import text_problems
 
 from . import queries
 from .models import Event, Registration, hash_cancellation_token
@@ -181,6 +182,14 @@ def register(
     """
     if language not in Language.values:
         raise ValueError(f"Unknown language {language!r}: e-mail is written in fi, sv or en.")
+    for field, label, value in (
+        ("name", _("Your name"), name),
+        ("organisation", _("Organisation"), organisation),
+    ):
+        limit = Registration._meta.get_field(field).max_length
+        problems = text_problems(value, limit=limit, label=str(label), single_line=True)
+        if problems:
+            raise RegistrationError(problems[0], code="text")
     now = now or timezone.now()
     email = normalise_email(email)
     site_url = _site_url(site_url)

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from regionet.texts import text_problems
+
 from .models import Question
 from .queries import questions_of
 
@@ -30,11 +32,13 @@ def is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
 
-def validate_answers(version, answers: dict) -> dict[str, list[str]]:
+def validate_answers(version, answers: dict, *, partial: bool = False) -> dict[str, list[str]]:
     """The problems of ``answers`` per question key, in the active language; {} when valid.
 
     Each message names the question's label (for a table cell: the table, the row number
-    and the column). Keys that are not questions of ``version`` are problems too.
+    and the column). Keys that are not questions of ``version`` are problems too. With
+    ``partial`` (a draft being saved) only the answers given are checked and none is
+    required.
     """
     questions = questions_of(version)
     known = {question.key for question in questions}
@@ -43,7 +47,12 @@ def validate_answers(version, answers: dict) -> dict[str, list[str]]:
         if key not in known:
             errors[key] = [gettext("This question is not in the questionnaire.")]
     for question in questions:
-        messages = _check(question, answers.get(question.key), question.label)
+        if partial and question.key not in answers:
+            continue
+        value = answers.get(question.key)
+        if partial and is_empty(value):
+            continue
+        messages = _check(question, value, question.label)
         if messages:
             errors[question.key] = messages
     return errors
@@ -105,6 +114,9 @@ def _check_text(question, value, label):
             limit,
         )
         return [message % {"label": label, "limit": limit, "length": len(value)}]
+    if question.kind == Kind.SHORT_TEXT:
+        # The one check of direction controls in single-line text (regionet.texts).
+        return text_problems(value, limit=limit, label=label, single_line=True)
     return []
 
 

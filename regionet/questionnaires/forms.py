@@ -14,6 +14,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from regionet.texts import state_limit
+
 from .answers import is_empty
 from .models import Question
 from .queries import questions_of
@@ -72,7 +74,8 @@ def field_for(question) -> forms.Field:
     }
     if question.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
         widget = forms.Textarea(attrs={"rows": 6}) if question.kind == Kind.LONG_TEXT else None
-        return forms.CharField(max_length=question.text_limit, widget=widget, **common)
+        field = forms.CharField(max_length=question.text_limit, widget=widget, **common)
+        return state_limit(field, single_line=question.kind == Kind.SHORT_TEXT)
     if question.kind in (Kind.NUMBER, Kind.MONEY):
         return forms.DecimalField(
             max_digits=14,

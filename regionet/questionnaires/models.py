@@ -254,6 +254,7 @@ class Question(FrozenGuardMixin, models.Model):
     # A table's columns hold single values: no nested tables and no files in cells.
     COLUMN_KINDS = frozenset(Kind) - {Kind.TABLE, Kind.FILE}
     SHORT_TEXT_DEFAULT_LENGTH = 300
+    LONG_TEXT_DEFAULT_LENGTH = 5000
 
     version = models.ForeignKey(
         QuestionnaireVersion,
@@ -345,6 +346,9 @@ class Question(FrozenGuardMixin, models.Model):
         """The most characters an answer may have (text kinds only)."""
         if self.kind == self.Kind.SHORT_TEXT:
             return self.max_length or self.SHORT_TEXT_DEFAULT_LENGTH
+        if self.kind == self.Kind.LONG_TEXT:
+            # A long text saved without its limit (the admin asks for one) still has one.
+            return self.max_length or self.LONG_TEXT_DEFAULT_LENGTH
         return self.max_length
 
     def _place(self):

@@ -484,3 +484,22 @@ def test_funder_roles_need_a_funder_and_its_administrator(funder):
 
 def test_factories_place_organisations_in_current_municipalities():
     assert OrganisationFactory().home_municipality == current_municipality("FI")
+
+
+# --- Typed text (regionet.texts) ----------------------------------------------------------
+
+
+def test_a_name_over_the_limit_or_with_direction_controls_is_refused(finland, helsinki):
+    user = UserFactory()
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        register(user, finland, helsinki, name_fi="n" * 201, name_sv="Test\u202eAB")
+
+    assert raised.value.message_dict == {
+        "name_fi": ["Name in Finnish: Write at most 200 characters: now there are 201."],
+        "name_sv": [
+            "Name in Swedish: Remove the invisible characters that change the direction of "
+            "text (such as U+202E): they would make the text read differently from what you "
+            "typed."
+        ],
+    }
+    assert not Organisation.objects.exists()

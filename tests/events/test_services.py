@@ -357,3 +357,21 @@ def test_publishing_needs_finnish_and_swedish_texts():
     other_officer = FunderRoleFactory().user
     with pytest.raises(PermissionDenied):
         services.publish_event(EventFactory(state="draft"), by=other_officer)
+
+
+# --- Typed text (regionet.texts) ----------------------------------------------------------
+
+
+def test_a_name_over_the_limit_or_with_direction_controls_is_refused_by_the_door(webinar):
+    with translation.override("en"):
+        with pytest.raises(services.RegistrationError) as raised:
+            register(webinar, "pitka@example.fi", name="n" * 201)
+        assert raised.value.messages == [
+            "Your name: Write at most 200 characters: now there are 201."
+        ]
+        with pytest.raises(services.RegistrationError) as raised:
+            register(webinar, "suunta@example.fi", name="Maija\u202eM")
+        assert raised.value.code == "text"
+
+    register(webinar, "tasan@example.fi", name="n" * 200)
+    assert list(Registration.objects.values_list("email", flat=True)) == ["tasan@example.fi"]

@@ -175,7 +175,8 @@ def test_errors_are_summarised_linked_and_nothing_typed_is_lost(client, meeting)
     assert re.findall(r'<a href="#([^"]+)">', summary) == ["id_name", "id_email"]
     name_input = re.search(r"<input[^>]*name=\"name\"[^>]*>", body).group(0)
     assert 'aria-invalid="true"' in name_input
-    assert 'aria-describedby="id_name_error"' in name_input
+    # The help text states the limit; the error follows it.
+    assert 'aria-describedby="id_name_helptext id_name_error"' in name_input
     email_input = re.search(r"<input[^>]*name=\"email\"[^>]*>", body).group(0)
     assert 'value="ei-osoite"' in email_input
     assert "id_email_error" in email_input
