@@ -2,8 +2,9 @@
 
 ``request_export`` is the door: it records the request and queues ``tasks.export_applications``,
 which calls ``write_export``. The rows are those of the workspace list with the same filters,
-in the officer's language; the task counts its progress every ``PROGRESS_STEP`` rows so the
-export page can show it. CSV is UTF-8 with a byte-order mark, written as the spreadsheet of the
+as the registry received them (each application's latest submission), in the officer's
+language; the task counts its progress every ``PROGRESS_STEP`` rows so the export page can
+show it. CSV is UTF-8 with a byte-order mark, written as the spreadsheet of the
 export's language reads it (``CsvDialect``): in Finnish and Swedish semicolons and amounts as
 "1234,50", in English commas and "1234.50". XLSX has amounts as numbers.
 """
@@ -14,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 
 from babel.numbers import get_decimal_symbol
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext
 
+from regionet.accounts.models import Organisation
 from regionet.audit.services import record
 from regionet.places.queries import regions_of_municipalities
 from regionet.programmes.deadlines import local, zone_name
@@ -88,27 +91,46 @@ def headings(time_zone: str) -> list[str]:
     ]
 
 
-def row(application, regions: dict, time_zone: str) -> list:
-    """One application's cells: texts, counts, ``Money`` and a local ``datetime``."""
-    municipalities = sorted(application.municipalities.all(), key=lambda m: (str(m), m.pk))
+def partner_names(applications) -> dict[int, str]:
+    """The names in the active language of the partner organisations that the latest
+    submissions of ``applications`` froze (one query for them all)."""
+    ids = {
+        partner["id"]
+        for application in applications
+        for partner in application.last_submission.content.get("partners", [])
+    }
+    return {
+        organisation.pk: str(organisation)
+        for organisation in Organisation.objects.filter(pk__in=ids)
+    }
+
+
+def row(application, regions: dict, partners: dict, time_zone: str) -> list:
+    """One application's cells, as its latest submission has it: texts, counts, ``Money`` and
+    a local ``datetime``. ``partners`` are the names of ``partner_names``."""
+    received = application.last_submission
+    municipalities = sorted(received.municipalities.all(), key=lambda m: (str(m), m.pk))
     region_names = sorted(
         {str(regions[m.pk]) for m in municipalities if m.pk in regions}, key=str.lower
     )
     return [
         application.record_number or "",
-        application.title,
+        received.title,
         application.coordinator_name,
         application.coordinator.business_id,
         str(application.instrument),
-        str(application.theme) if application.theme else "",
-        str(application.zone) if application.zone else "",
+        str(received.theme) if received.theme else "",
+        str(received.zone) if received.zone else "",
         application.municipality_count,
         ", ".join(str(m) for m in municipalities),
         application.region_count,
         ", ".join(region_names),
-        ", ".join(str(p.organisation) for p in application.partners.all()),
-        Money(application.aid_requested),
-        Money(application.budget_total or Decimal("0.00")),
+        ", ".join(
+            partners.get(partner["id"], partner["name"])
+            for partner in received.content.get("partners", [])
+        ),
+        Money(received.aid_requested),
+        Money(Decimal(received.content["budget"]["total_costs"])),
         application.get_state_display(),
         application.get_screening_display(),
         local(application.first_submitted_at, time_zone).replace(tzinfo=None),
@@ -270,9 +292,14 @@ def _content(export: Export) -> bytes:
         else XlsxWriter(gettext("Applications"))
     )
     writer.write(headings(time_zone))
-    for done, application in enumerate(applications.iterator(chunk_size=PROGRESS_STEP), 1):
-        writer.write(row(application, regions, time_zone))
-        if done % PROGRESS_STEP == 0:
+    rows = applications.iterator(chunk_size=PROGRESS_STEP)
+    done = 0
+    while chunk := list(islice(rows, PROGRESS_STEP)):
+        partners = partner_names(chunk)
+        for application in chunk:
+            writer.write(row(application, regions, partners, time_zone))
+        done += len(chunk)
+        if len(chunk) == PROGRESS_STEP:
             _progress(export, done=done)
     return writer.content()
 

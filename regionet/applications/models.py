@@ -182,6 +182,18 @@ class Application(models.Model):
     first_submitted_at = models.DateTimeField(
         _("first submitted at"), null=True, blank=True, editable=False
     )
+    # The registry's latest submission: what officers see of the application (set by the
+    # submit door; the draft may differ during and after a completion request). A pointer,
+    # not a guard: submissions are kept by their own protection.
+    last_submission = models.OneToOneField(
+        "Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last submission"),
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
     screening = models.CharField(
@@ -422,6 +434,33 @@ class Submission(models.Model):
     draft_fingerprint = models.CharField(max_length=64)
     content = models.JSONField(_("content"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # What the officers' lists filter, sort and search by, as ``content`` has it (written
+    # with the submission, never changed).
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    aid_requested = models.DecimalField(_("aid requested"), **MONEY, default=Decimal("0.00"))
+    theme = models.ForeignKey(
+        "programmes.Theme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("theme"),
+    )
+    zone = models.ForeignKey(
+        "programmes.Zone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zone"),
+    )
+    municipalities = models.ManyToManyField(
+        "places.Municipality",
+        related_name="submissions",
+        blank=True,
+        verbose_name=_("participating municipalities"),
+    )
     late_admission = models.ForeignKey(
         "LateAdmission", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,5 +1,9 @@
 """Annotated querysets of the officers' workspace: a fixed number of queries per page, however
-many applications a phase has."""
+many applications a phase has.
+
+Officers see what the registry received: titles, amounts, themes, zones and municipalities
+are those of each application's latest submission (``Application.last_submission``), never
+the draft an applicant is completing, until the applicant submits it."""
 
 from zoneinfo import ZoneInfo
 
@@ -16,7 +20,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear, Length, NullIf
@@ -27,7 +30,7 @@ from regionet.accounts.models import FunderRole
 from regionet.places.models import Municipality, MunicipalityPeriod, Region, valid_in_year
 from regionet.programmes.models import Phase
 
-from .models import Application, ApplicationState, BudgetRow, Export, Submission
+from .models import Application, ApplicationState, Export, Submission
 
 # The sort keys of the workspace list (a leading "-" sorts descending).
 SORT_KEYS = ("record_number", "title", "coordinator", "aid_requested", "received")
@@ -68,8 +71,11 @@ class _CountDistinct(Func):
     output_field = IntegerField()
 
 
+_RECEIVED_MUNICIPALITIES = Submission.municipalities.through
+
+
 def _municipality_count():
-    through = Application.municipalities.through.objects.filter(application_id=OuterRef("pk"))
+    through = _RECEIVED_MUNICIPALITIES.objects.filter(submission_id=OuterRef("last_submission_id"))
     return Coalesce(
         Subquery(through.annotate(n=_CountDistinct("municipality_id")).values("n")[:1]),
         0,
@@ -78,7 +84,7 @@ def _municipality_count():
 
 def _region_count(year: int):
     periods = MunicipalityPeriod.objects.filter(
-        valid_in_year(year), municipality__applications=OuterRef("pk")
+        valid_in_year(year), municipality__submissions=OuterRef("last_submission_id")
     ).order_by()
     return Coalesce(
         Subquery(periods.annotate(n=_CountDistinct("region_id")).values("n")[:1]),
@@ -86,24 +92,16 @@ def _region_count(year: int):
     )
 
 
-def _budget_total():
-    rows = (
-        BudgetRow.objects.filter(application_id=OuterRef("pk"))
-        .order_by()
-        .values("application_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Subquery(rows[:1])
-
-
 def submitted_applications(phase: Phase) -> QuerySet[Application]:
     """The phase's applications that reached the registry at least once (drafts are the
-    applicants' own), with what the workspace list shows."""
+    applicants' own), with what the workspace list shows of the latest submission."""
     year = facts_year(phase)
     return (
         Application.objects.filter(phase=phase, first_submitted_at__isnull=False)
-        .select_related("coordinator", "instrument", "theme", "zone")
+        .select_related(
+            "coordinator", "instrument", "last_submission__theme", "last_submission__zone"
+        )
+        .defer("last_submission__content")
         .annotate(
             coordinator_name=coordinator_name(),
             municipality_count=_municipality_count(),
@@ -125,7 +123,7 @@ def _search(queryset: QuerySet, text: str) -> QuerySet:
     name_fields = [
         f"coordinator__{build_localized_fieldname('name', code)}" for code, _ in settings.LANGUAGES
     ]
-    fields = ["title", "summary", *name_fields]
+    fields = ["last_submission__title", "last_submission__summary", *name_fields]
     if connections[queryset.db].vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
@@ -162,11 +160,11 @@ def _ordering(phase: Phase, sort: str) -> list:
             F("record_number"),
         ]
     elif key == "title":
-        expressions = [F("title")]
+        expressions = [F("last_submission__title")]
     elif key == "coordinator":
         expressions = [F("coordinator_name")]
     elif key == "aid_requested":
-        expressions = [F("aid_requested")]
+        expressions = [F("last_submission__aid_requested")]
     else:
         expressions = [F("first_submitted_at")]
     expressions.append(F("pk"))
@@ -185,16 +183,19 @@ def applications_for_workspace(phase: Phase, filters: dict | None = None) -> Que
     queryset = submitted_applications(phase)
     if filters.get("state"):
         queryset = queryset.filter(state=filters["state"])
-    for name in ("instrument", "theme", "zone"):
+    if filters.get("instrument"):
+        queryset = queryset.filter(instrument=filters["instrument"])
+    for name in ("theme", "zone"):
         if filters.get(name):
-            queryset = queryset.filter(**{name: filters[name]})
+            queryset = queryset.filter(**{f"last_submission__{name}": filters[name]})
     if filters.get("screening"):
         queryset = queryset.filter(screening=filters["screening"])
     if filters.get("municipality"):
         queryset = queryset.filter(
             Exists(
-                Application.municipalities.through.objects.filter(
-                    application_id=OuterRef("pk"), municipality=filters["municipality"]
+                _RECEIVED_MUNICIPALITIES.objects.filter(
+                    submission_id=OuterRef("last_submission_id"),
+                    municipality=filters["municipality"],
                 )
             )
         )
@@ -204,7 +205,7 @@ def applications_for_workspace(phase: Phase, filters: dict | None = None) -> Que
                 MunicipalityPeriod.objects.filter(
                     valid_in_year(facts_year(phase)),
                     region=filters["region"],
-                    municipality__applications=OuterRef("pk"),
+                    municipality__submissions=OuterRef("last_submission_id"),
                 )
             )
         )
@@ -217,11 +218,12 @@ def applications_for_workspace(phase: Phase, filters: dict | None = None) -> Que
 
 
 def applications_for_export(phase: Phase, filters: dict | None = None) -> QuerySet[Application]:
-    """The workspace list with what an export adds: municipalities, partners, budget total."""
+    """The workspace list with what an export adds: the latest submission's municipalities
+    and its content (partners, budget total)."""
     return (
         applications_for_workspace(phase, filters)
-        .annotate(budget_total=_budget_total())
-        .prefetch_related("municipalities", "partners__organisation")
+        .defer(None)
+        .prefetch_related("last_submission__municipalities")
     )
 
 
@@ -268,14 +270,18 @@ def phases_for_officer(funder_ids) -> QuerySet[Phase]:
     )
 
 
+def _received_municipality_ids(phase: Phase) -> QuerySet:
+    return _RECEIVED_MUNICIPALITIES.objects.filter(
+        submission_id__in=Application.objects.filter(
+            phase=phase, last_submission__isnull=False
+        ).values("last_submission_id")
+    ).values("municipality_id")
+
+
 def municipality_choices(phase: Phase) -> QuerySet[Municipality]:
     """The municipalities taking part in the phase's submitted applications."""
     return (
-        Municipality.objects.filter(
-            pk__in=Application.municipalities.through.objects.filter(
-                application__phase=phase, application__first_submitted_at__isnull=False
-            ).values("municipality_id")
-        )
+        Municipality.objects.filter(pk__in=_received_municipality_ids(phase))
         .select_related("country")
         .order_by("name", "pk")
     )
@@ -283,11 +289,8 @@ def municipality_choices(phase: Phase) -> QuerySet[Municipality]:
 
 def region_choices(phase: Phase) -> QuerySet[Region]:
     """The regions of the municipalities taking part in the phase's submitted applications."""
-    municipality_ids = Application.municipalities.through.objects.filter(
-        application__phase=phase, application__first_submitted_at__isnull=False
-    ).values("municipality_id")
     periods = MunicipalityPeriod.objects.filter(
-        valid_in_year(facts_year(phase)), municipality_id__in=municipality_ids
+        valid_in_year(facts_year(phase)), municipality_id__in=_received_municipality_ids(phase)
     ).values("region_id")
     return Region.objects.filter(pk__in=periods).order_by("name", "pk")
 

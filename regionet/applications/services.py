@@ -847,6 +847,18 @@ def _prepared_content(
     return prepared.content
 
 
+def _listed_facts(content: dict, application: Application) -> dict:
+    """The columns of a submission that the officers' lists filter, sort and search by, from
+    its content (the theme and zone by the draft's, which the content names by code)."""
+    return {
+        "title": content["title"],
+        "summary": content["summary"],
+        "aid_requested": Decimal(content["financing"]["aid_requested"]),
+        "theme_id": application.theme_id,
+        "zone_id": application.zone_id,
+    }
+
+
 def submit_application(
     application: Application, *, by, now=None, expected_fingerprint: str | None = None
 ) -> Submission:
@@ -923,10 +935,21 @@ def submit_application(
             sha256=content_hash(content),
             late_admission=late_admission,
             completion_request=completion,
+            **_listed_facts(content, application),
         )
+        if content["municipalities"]:
+            Submission.municipalities.through.objects.bulk_create(
+                Submission.municipalities.through(
+                    submission_id=submission.pk, municipality_id=municipality["id"]
+                )
+                for municipality in content["municipalities"]
+            )
         application.state = ApplicationState.SUBMITTED
         application.first_submitted_at = application.first_submitted_at or received_at
-        application.save(update_fields=["state", "record_number", "first_submitted_at"])
+        application.last_submission = submission
+        application.save(
+            update_fields=["state", "record_number", "first_submitted_at", "last_submission"]
+        )
         if late_admission is not None:
             LateAdmission.objects.filter(pk=late_admission.pk).update(used_at=received_at)
         if completion is not None:

@@ -30,6 +30,8 @@ _READS = (
             "funder_id",
             "coordinator_id",
             "language",
+            "theme_id",
+            "zone_id",
             "state",
             "section_versions",
             "record_number",

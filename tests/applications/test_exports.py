@@ -3,21 +3,26 @@
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse as django_reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from regionet.applications import exports
-from regionet.applications.models import ApplicationState, Export, Screening
-from regionet.applications.services import screen_application, withdraw_application
+from regionet.applications.models import Application, ApplicationState, BudgetRow, Export, Screening
+from regionet.applications.services import (
+    request_completion,
+    screen_application,
+    withdraw_application,
+)
 from regionet.applications.tasks import export_applications
 from regionet.places.queries import regions_of_municipalities
-from tests.applications.test_queries import officer_of, submitted
+from tests.applications.test_queries import officer_of, other_municipalities, submitted
 from tests.factories import OrganisationFactory, open_phase
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +146,41 @@ def test_csv_of_two_applications_exactly(phase, officer):
         expected_row(second, title='\'=HYPERLINK("http://x")', screening="eligible"),
     ]
     assert content.decode("utf-8-sig").count("\r\n") == 3
+
+
+def test_an_export_has_what_was_received_not_the_draft_being_completed(phase, officer):
+    application = submitted(phase, minute=1, title="Vetytalouden verkosto")
+    received = expected_row(application, state="completion requested")
+    request_completion(
+        application,
+        items=["basics", "partners", "municipalities", "budget", "financing"],
+        closes_at=timezone.now() + timedelta(days=3),
+        by=officer,
+    )
+    # The applicant's unsubmitted changes.
+    Application.objects.filter(pk=application.pk).update(
+        title="Aurinkoenergian verkosto", aid_requested=Decimal("1.00")
+    )
+    application.municipalities.set(other_municipalities()[0])
+    application.partners.all().delete()
+    BudgetRow.objects.filter(application=application).update(amount=Decimal("1.00"))
+    export = queued(phase, officer)
+    exports.write_export(export.pk)
+    rows = list(csv.reader(io.StringIO(content_of(export).decode("utf-8-sig")), delimiter=","))
+    assert rows == [HEADINGS, received]
+    export = queued(phase, officer, format="xlsx")
+    exports.write_export(export.pk)
+    (values,) = load_workbook(io.BytesIO(content_of(export))).active.iter_rows(
+        min_row=2, values_only=True
+    )
+    assert [values[i] for i in (1, 7, 8, 11, 12, 13)] == [
+        "Vetytalouden verkosto",
+        4,
+        received[8],
+        received[11],
+        80000,
+        100000,
+    ]
 
 
 def test_csv_follows_the_filters_and_the_language(phase, officer):

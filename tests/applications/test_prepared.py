@@ -276,15 +276,16 @@ def test_a_prepared_submission_is_received_in_a_fixed_number_of_statements(
     draft, django_assert_num_queries
 ):
     """One statement locks and reads the draft with its prepared content and the submitter's
-    membership; then number, submission, application, audit event, receipt notice — however
-    large the draft. (In a test the door's transaction is a savepoint: two more; the year's
-    first number also creates the funder's counter row: two more.)"""
+    membership; then number, submission, its municipalities (what the officers' lists filter
+    by), application, audit event, receipt notice — however large the draft. (In a test the
+    door's transaction is a savepoint: two more; the year's first number also creates the
+    funder's counter row: two more.)"""
     earlier = draft_in(draft.phase)
     submit_application(earlier, by=earlier.created_by, now=BEFORE)
     prepare_submission(draft, now=BEFORE)
     by = fresh(draft).created_by
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         submit_application(Application(pk=draft.pk), by=by, now=DEADLINE)
 
 

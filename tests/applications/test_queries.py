@@ -225,6 +225,66 @@ def test_record_numbers_sort_as_numbers(phase):
     assert filtered(phase) == [a.record_number for a in applications]
 
 
+def test_the_list_shows_what_was_received_until_a_new_version_is_submitted(phase):
+    """During a completion request the draft is the applicant's work in progress: the list,
+    its search, filters and sorting read the latest submission until the next one."""
+    programme = phase.call.programme
+    received_theme, draft_theme = (
+        ThemeFactory(programme=programme),
+        ThemeFactory(programme=programme),
+    )
+    elsewhere, (far_region, _other_region) = other_municipalities()
+    other = submitted(phase, minute=1, title="Kiertotalouden verkosto", aid="72000.00")
+    completing = submitted(
+        phase, minute=2, title="Vetytalouden verkosto", theme=received_theme, aid="75000.00"
+    )
+    services.request_completion(
+        completing,
+        items=["basics", "municipalities", "financing"],
+        closes_at=BASE + timedelta(days=3),
+        by=officer_of(programme.funder),
+        now=BASE + timedelta(hours=1),
+    )
+    # The applicant's unsubmitted changes.
+    Application.objects.filter(pk=completing.pk).update(
+        title="Aurinkoenergian verkosto",
+        summary="Aurinkoenergia",
+        theme=draft_theme,
+        aid_requested=Decimal("70000.00"),
+        own_financing=Decimal("30000.00"),
+    )
+    completing.municipalities.set(elsewhere)
+    both = [other.record_number, completing.record_number]
+
+    row = next(a for a in queries.applications_for_workspace(phase) if a.pk == completing.pk)
+    received = row.last_submission
+    assert (received.title, received.theme, received.aid_requested) == (
+        "Vetytalouden verkosto",
+        received_theme,
+        Decimal("75000.00"),
+    )
+    assert (row.municipality_count, row.region_count) == (4, 2)
+    assert filtered(phase, q="aurinkoenergia") == []
+    assert filtered(phase, q="vetytalouden") == [completing.record_number]
+    assert filtered(phase, theme=draft_theme.pk) == []
+    assert filtered(phase, theme=received_theme.pk) == [completing.record_number]
+    # Not offered as filters, nor found when asked for.
+    assert elsewhere[0] not in queries.municipality_choices(phase)
+    assert far_region not in queries.region_choices(phase)
+    for narrowed in ({"municipality": elsewhere[0]}, {"region": far_region}):
+        assert numbers(queries.applications_for_workspace(phase, narrowed)) == []
+    assert filtered(phase, sort="title") == both
+    assert filtered(phase, sort="aid_requested") == both
+
+    services.submit_application(completing, by=completing.created_by, now=BASE + timedelta(hours=2))
+    assert filtered(phase, q="aurinkoenergia") == [completing.record_number]
+    assert filtered(phase, theme=draft_theme.pk) == [completing.record_number]
+    assert filtered(phase, municipality=elsewhere[0].pk) == [completing.record_number]
+    assert filtered(phase, region=far_region.pk) == [completing.record_number]
+    assert filtered(phase, sort="title") == both[::-1]
+    assert filtered(phase, sort="aid_requested") == both[::-1]
+
+
 def test_search_finds_a_whole_record_number_in_any_case(phase):
     """On SQLite and PostgreSQL alike: the number itself, never its neighbours that contain
     it ("TEM/1/…" is in "TEM/11/…")."""

@@ -132,6 +132,41 @@ def test_list_shows_submitted_applications_and_counts_drafts(officer_client, pha
     assert "1 draft has not been submitted." in page
 
 
+def test_list_shows_the_received_title_while_the_applicant_completes(
+    officer_client, phase, officer, django_assert_num_queries
+):
+    application = submitted(phase, minute=1, title="Vetytalouden verkosto")
+    services.request_completion(
+        application,
+        items=["basics"],
+        closes_at=BASE + timedelta(days=3),
+        by=officer,
+        now=BASE + timedelta(hours=1),
+    )
+    application.refresh_from_db()
+    services.save_section(
+        application,
+        "basics",
+        {"title": "Keskeneräinen uusi nimi", "summary": "Luonnos", "theme": None, "zone": None},
+        base_version=application.section_versions.get("basics", 0),
+        by=application.created_by,
+        now=BASE + timedelta(hours=2),
+    )
+    application.refresh_from_db()
+    assert application.title == "Keskeneräinen uusi nimi"
+    assert officer_client.get(phase_url(phase)).status_code == 200
+    with django_assert_num_queries(14):
+        response = officer_client.get(phase_url(phase))
+    page = response.content.decode()
+    assert listed(response) == [application.record_number]
+    assert '<td lang="fi">Vetytalouden verkosto</td>' in page
+    assert "Keskeneräinen" not in page
+    assert listed(officer_client.get(phase_url(phase, q="keskeneräinen"))) == []
+    assert listed(officer_client.get(phase_url(phase, q="vetytalouden"))) == [
+        application.record_number
+    ]
+
+
 def test_filters_and_search_through_the_form(officer_client, phase, officer):
     hydrogen = submitted(phase, minute=1, title="Vetytalouden verkosto")
     other = submitted(phase, minute=2, title="Etätyöpisteet")
@@ -324,7 +359,8 @@ def test_completion_request_takes_the_deadline_in_local_time(officer_client, pha
     request = CompletionRequest.objects.get(application=application)
     local = request.closes_at.astimezone(HELSINKI)
     assert (local.date(), local.hour, local.minute) == (day, 16, 15)
-    assert request.items == ["basics", "budget"]
+    # The financing plan, which must cover the budget, is opened with it.
+    assert request.items == ["basics", "budget", "financing"]
     application.refresh_from_db()
     assert application.state == ApplicationState.COMPLETION_REQUESTED
 
