@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from .forms import OrganisationAdminForm
 from .models import FunderRole, Invitation, Membership, Organisation, User
 
 
@@ -36,6 +37,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslationAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "type", "country", "business_id", "is_funder"]
     list_filter = ["country", "type", "is_funder"]
     search_fields = ["name_fi", "name_sv", "name_en", "business_id"]

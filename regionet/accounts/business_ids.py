@@ -1,20 +1,27 @@
 """Business IDs of organisations: the Finnish Y-tunnus and the Swedish organisationsnummer.
 
-Each scheme has a function that computes its check digit (the demo data uses it to make
-valid IDs) and one that normalises user input and validates it, raising a ValidationError
-whose message names what is wrong, in the user's language.
+The check digits are python-stdnum's (`stdnum.fi.ytunnus`, `stdnum.se.orgnr`). Here: reading
+what people type (spaces, a missing hyphen, an "FI" prefix, the old six-digit Y-tunnus, dash
+look-alikes), the standard form every organisation is stored in, and messages in the user's
+language that name what is wrong. `validate_business_id` is the model field's validator;
+`Organisation.clean` checks that the scheme is the one of the organisation's country.
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-Y_TUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import alv, ytunnus
+from stdnum.se import orgnr
 
 # Optional "FI" prefix (the EU VAT form), seven digits, optional hyphen, check digit; or
 # the old six-digit form, which needs its hyphen to be told apart from a seven-digit body.
-_Y_TUNNUS_INPUT = re.compile(r"^(?:FI)?(?:(?P<body7>\d{7})-?|(?P<body6>\d{6})-)(?P<check>\d)$")
+# [0-9], not \d: other scripts' digits are not part of any business ID.
+_Y_TUNNUS_INPUT = re.compile(
+    r"^(?:FI)?(?:(?P<body7>[0-9]{7})-?|(?P<body6>[0-9]{6})-)(?P<check>[0-9])$"
+)
 # Hyphen look-alikes that word processors put in copied numbers (en dash, minus, …).
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2212]")
 
@@ -24,23 +31,27 @@ def _compact(value: str) -> str:
 
 
 # 6 + 4 digits with an optional hyphen (or plus sign, as in personal identity numbers).
-_ORGNR_INPUT = re.compile(r"^(?P<first>\d{6})[-+]?(?P<last>\d{4})$")
+_ORGNR_INPUT = re.compile(r"^(?P<first>[0-9]{6})[-+]?(?P<last>[0-9]{4})$")
+
+# The standard form each scheme is stored in; the two cannot be mistaken for each other.
+# The database holds the same shapes (Organisation.Meta.constraints).
+STANDARD_FORMS = {
+    "FI": re.compile(r"[0-9]{7}-[0-9]"),
+    "SE": re.compile(r"[0-9]{6}-[0-9]{4}"),
+}
 
 
 def y_tunnus_check_digit(body: str) -> int | None:
     """The check digit for the seven digits `body`, or None when no check digit exists.
 
-    Weighted sum with the weights 7 9 10 5 8 4 2, modulo 11: remainder 0 gives 0,
-    remainder 1 is never issued, otherwise the check digit is 11 minus the remainder.
+    stdnum checks a Y-tunnus by a weighted sum over all eight digits (the check digit
+    weighs 1) that must be divisible by 11; the check digit is what makes it so, and a body
+    that would need 10 has none (such numbers are never issued).
     """
-    if len(body) != 7 or not body.isdigit():
+    if len(body) != 7 or not body.isascii() or not body.isdigit():
         raise ValueError("A Y-tunnus body has exactly seven digits.")
-    remainder = sum(int(d) * w for d, w in zip(body, Y_TUNNUS_WEIGHTS, strict=True)) % 11
-    if remainder == 0:
-        return 0
-    if remainder == 1:
-        return None
-    return 11 - remainder
+    check = -alv.checksum(body + "0") % 11
+    return None if check == 10 else check
 
 
 def normalise_y_tunnus(value: str) -> str:
@@ -61,8 +72,7 @@ def normalise_y_tunnus(value: str) -> str:
             params={"value": value},
         )
     body = match["body7"] or match["body6"].zfill(7)
-    expected = y_tunnus_check_digit(body)
-    if expected is None:
+    if y_tunnus_check_digit(body) is None:
         raise ValidationError(
             _(
                 "The Finnish business ID (Y-tunnus) %(value)s is not valid: no business ID "
@@ -71,7 +81,9 @@ def normalise_y_tunnus(value: str) -> str:
             code="check_digit",
             params={"value": value, "body": body},
         )
-    if int(match["check"]) != expected:
+    try:
+        return ytunnus.format(ytunnus.validate(body + match["check"]))
+    except StdnumError:
         raise ValidationError(
             _(
                 "The Finnish business ID (Y-tunnus) %(value)s is not valid: its check digit "
@@ -79,24 +91,14 @@ def normalise_y_tunnus(value: str) -> str:
             ),
             code="check_digit",
             params={"value": value},
-        )
-    return f"{body}-{expected}"
+        ) from None
 
 
 def luhn_check_digit(digits: str) -> int:
     """The Luhn check digit to append to `digits` (for an organisationsnummer: nine digits)."""
-    if not digits.isdigit():
+    if not digits.isascii() or not digits.isdigit():
         raise ValueError("Luhn works on digits only.")
-    total = 0
-    # Counted from the right, the digit next to the check digit is doubled, then every other.
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10
+    return int(luhn.calc_check_digit(digits))
 
 
 def normalise_organisationsnummer(value: str) -> str:
@@ -118,8 +120,9 @@ def normalise_organisationsnummer(value: str) -> str:
             params={"value": value},
         )
     digits = match["first"] + match["last"]
-    expected = luhn_check_digit(digits[:9])
-    if int(digits[9]) != expected:
+    try:
+        return orgnr.format(orgnr.validate(digits))
+    except StdnumError:
         raise ValidationError(
             _(
                 "The Swedish organisation number %(value)s is not valid: its check digit "
@@ -127,8 +130,7 @@ def normalise_organisationsnummer(value: str) -> str:
             ),
             code="check_digit",
             params={"value": value},
-        )
-    return f"{digits[:6]}-{digits[6:]}"
+        ) from None
 
 
 # Country code (ISO 3166-1 alpha-2) → the normaliser of that country's business IDs.
@@ -151,6 +153,30 @@ def normalise_business_id(country_code: str, value: str) -> str:
     return normalise(value)
 
 
+def validate_business_id(value: str) -> None:
+    """The model field's validator: `value` is a business ID in the standard form of one of
+    the schemes, with a valid check digit. Whether it is the scheme of the organisation's
+    country is Organisation.clean's to check; forms turn what people type into this form."""
+    for country_code, form in STANDARD_FORMS.items():
+        if form.fullmatch(value):
+            NORMALISERS[country_code](value)
+            return
+    raise ValidationError(
+        _(
+            "“%(value)s” is not a business ID in its standard form: write a Finnish "
+            "business ID (Y-tunnus) as 0112038-9 and a Swedish organisation number as "
+            "212000-0142."
+        ),
+        code="format",
+        params={"value": value},
+    )
+
+
+def scheme_of(value: str) -> str | None:
+    """The country whose standard form `value` has ("FI", "SE"), or None."""
+    return next((code for code, form in STANDARD_FORMS.items() if form.fullmatch(value)), None)
+
+
 def make_y_tunnus(body: int) -> str | None:
     """A valid Y-tunnus for the seven-digit number `body`, or None if it has no check digit."""
     digits = f"{body:07d}"
@@ -161,4 +187,4 @@ def make_y_tunnus(body: int) -> str | None:
 def make_organisationsnummer(first_nine: int) -> str:
     """A valid organisationsnummer whose first nine digits are `first_nine`."""
     digits = f"{first_nine:09d}"
-    return f"{digits[:6]}-{digits[6:]}{luhn_check_digit(digits)}"
+    return orgnr.format(digits + luhn.calc_check_digit(digits))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from regionet.texts import StatedLimitsMixin
 
 from . import geography, services
+from .business_ids import normalise_business_id
 from .models import Language, Membership, Organisation
 
 
@@ -144,6 +145,27 @@ class OrganisationRegistrationForm(StatedLimitsMixin, forms.Form):
             for field, errors in error.error_dict.items():
                 if field not in self.errors:
                     self.add_error(field, errors)
+        return cleaned
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    """The admin's organisation form: a business ID is read as it is typed (spaces, no
+    hyphen, an "FI" prefix) and stored in its standard form; the model checks the rest."""
+
+    class Meta:
+        model = Organisation
+        # The admin chooses the fields (its fieldsets); naming some here would hide the rest.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        business_id = cleaned.get("business_id")
+        if country is not None and business_id:
+            try:
+                cleaned["business_id"] = normalise_business_id(country.code, business_id)
+            except ValidationError as error:
+                self.add_error("business_id", error)
         return cleaned
 
 

@@ -12,11 +12,15 @@ from django.contrib.auth.models import (
     _user_has_module_perms,
     _user_has_perm,
 )
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Length, Lower, Replace, StrIndex
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .business_ids import NORMALISERS, scheme_of, validate_business_id
 
 
 class Language(models.TextChoices):
@@ -113,6 +117,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and await _auser_has_module_perms(self, app_label)
 
 
+def _business_id_in_standard_form(field):
+    """Digits and one hyphen, 7 + 1 (Y-tunnus) or 6 + 4 (organisationsnummer), in functions
+    both SQLite and PostgreSQL have (SQLite has no regular expressions of its own)."""
+    value = F(field)
+    only_digits_and_hyphens = value
+    for character in "0123456789-":
+        only_digits_and_hyphens = Replace(only_digits_and_hyphens, Value(character), Value(""))
+    hyphens = Length(value) - Length(Replace(value, Value("-"), Value("")))
+    shape = Q(Exact(Length(only_digits_and_hyphens), 0)) & Q(Exact(hyphens, 1))
+    y_tunnus = Q(Exact(Length(value), 9)) & Q(Exact(StrIndex(value, Value("-")), 8))
+    organisationsnummer = Q(Exact(Length(value), 11)) & Q(Exact(StrIndex(value, Value("-")), 7))
+    return shape & (y_tunnus | organisationsnummer)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def funders(self):
         return self.filter(is_funder=True)
@@ -149,6 +167,7 @@ class Organisation(models.Model):
         _("business ID"),
         max_length=11,
         help_text=_("Finnish Y-tunnus (1234567-8) or Swedish organisationsnummer (123456-7890)."),
+        validators=[validate_business_id],
     )
     home_municipality = models.ForeignKey(
         "places.Municipality",
@@ -192,10 +211,27 @@ class Organisation(models.Model):
                 ),
                 name="accounts_organisation_municipality_iff_type",
             ),
+            # The standard form of a Y-tunnus or an organisationsnummer; the check digit
+            # is the model's (validate_business_id, clean): no portable SQL computes it.
+            models.CheckConstraint(
+                condition=_business_id_in_standard_form("business_id"),
+                name="accounts_organisation_business_id_form",
+            ),
         ]
 
     def __str__(self):
         return self.name or self.business_id
+
+    def clean(self):
+        super().clean()
+        # The field's validator accepts either scheme; the country decides which one.
+        country_code = self.country.code if self.country_id else None
+        scheme = scheme_of(self.business_id or "")
+        if country_code in NORMALISERS and scheme is not None and scheme != country_code:
+            try:
+                NORMALISERS[country_code](self.business_id)
+            except ValidationError as error:
+                raise ValidationError({"business_id": error.error_list}) from None
 
 
 class Membership(models.Model):

@@ -1,8 +1,17 @@
 """The admin pages of accounts open for a superuser."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from tests.factories import FunderRoleFactory, InvitationFactory, MembershipFactory
+from regionet.accounts.models import Organisation
+from tests.factories import (
+    FunderRoleFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+    country,
+    current_municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +44,64 @@ def test_organisation_admin_edits_names_in_three_languages(admin_client):
 
 def test_invitations_cannot_be_added_in_the_admin(admin_client):
     assert admin_client.get("/en/admin/accounts/invitation/add/").status_code == 403
+
+
+@pytest.fixture
+def platform_admin_client(client):
+    """A superuser who has set up two-factor authentication, as every superuser must."""
+    user = UserFactory(is_superuser=True, is_staff=True)
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    return client
+
+
+def organisation_add_data(business_id, **overrides):
+    data = {
+        "name_fi": "Hallinnon Oy",
+        "name_sv": "",
+        "name_en": "",
+        "type": "company",
+        "country": country("FI").pk,
+        "business_id": business_id,
+        "home_municipality": current_municipality("FI").pk,
+        "municipality": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_refuses_a_y_tunnus_with_a_wrong_check_digit(platform_admin_client):
+    """The rule lives in the model, so the admin holds it too (issue 11, item 18)."""
+    response = platform_admin_client.post(
+        "/en/admin/accounts/organisation/add/", organisation_add_data("0112038-8")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["business_id"] == [
+        "The Finnish business ID (Y-tunnus) 0112038-8 is not valid: its check digit (the "
+        "last digit) does not match the other digits. Check the number."
+    ]
+    assert Organisation.objects.count() == 0
+
+
+def test_admin_saves_a_valid_business_id_in_its_standard_form(platform_admin_client):
+    response = platform_admin_client.post(
+        "/en/admin/accounts/organisation/add/", organisation_add_data("FI01120389")
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get().business_id == "0112038-9"
+
+
+def test_admin_refuses_a_swedish_number_for_a_finnish_organisation(platform_admin_client):
+    response = platform_admin_client.post(
+        "/en/admin/accounts/organisation/add/", organisation_add_data("212000-0142")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["business_id"] == [
+        "“212000-0142” is not a Finnish business ID (Y-tunnus). Write seven digits, a hyphen "
+        "and the check digit, for example 0112038-9."
+    ]
+    assert Organisation.objects.count() == 0
