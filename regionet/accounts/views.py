@@ -81,8 +81,21 @@ class RegisterOrganisationView(PermissionRequiredMixin, FormView):
         return redirect("accounts:organisation_detail", pk=organisation.pk)
 
 
-class OrganisationMixin(PermissionRequiredMixin):
-    """Loads the organisation of the URL and checks the permission on it."""
+class OrganisationMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Loads the organisation of the URL and checks the permission on it.
+
+    A visitor not signed in is sent to sign in before anything is looked up, and a signed-in
+    user who is not a member gets 404, as for an organisation that does not exist: neither
+    learns whether it does. A member without the permission gets 403.
+    """
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated and not user.has_perm(
+            "accounts.view_organisation", self.get_organisation()
+        ):
+            raise Http404
+        return super().handle_no_permission()
 
     def get_organisation(self):
         if not hasattr(self, "_organisation"):

@@ -296,7 +296,9 @@ def pages(organisation, member, invitation):
     ]
 
 
-def test_outsider_and_admin_of_another_organisation_get_403_everywhere(client, org_a):
+def test_outsider_and_admin_of_another_organisation_get_404_everywhere(client, org_a):
+    """A stranger learns nothing, not even that the organisation exists: 404 as for one
+    that does not (issue 11, item 17)."""
     organisation, _admin, member, invitation = org_a
     admin_of_b = MembershipFactory(role="admin").user
     for user in (UserFactory(), admin_of_b):
@@ -304,7 +306,9 @@ def test_outsider_and_admin_of_another_organisation_get_403_everywhere(client, o
         for method, page in pages(organisation, member, invitation):
             data = {"email": "x@example.fi", "role": "admin"} if "invitations/" in page else {}
             response = getattr(client, method)(page, data)
-            assert response.status_code == 403, (user, method, page)
+            assert response.status_code == 404, (user, method, page)
+            missing = page.replace(f"/{organisation.pk}/", "/999999/", 1)
+            assert getattr(client, method)(missing, data).status_code == 404, missing
     assert Membership.objects.filter(organisation=organisation).count() == 2
     assert Invitation.objects.pending().filter(organisation=organisation).count() == 1
 
@@ -322,11 +326,13 @@ def test_member_can_view_but_gets_403_on_management(client, org_a):
 
 
 def test_anonymous_is_sent_to_sign_in(client, org_a):
+    """Whether the organisation exists or not: the answer tells nothing about it."""
     organisation, _admin, member, invitation = org_a
     for method, page in pages(organisation, member, invitation):
-        response = getattr(client, method)(page)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/en/accounts/login/")
+        for address in (page, page.replace(f"/{organisation.pk}/", "/999999/", 1)):
+            response = getattr(client, method)(address)
+            assert response.status_code == 302, address
+            assert response["Location"].startswith("/en/accounts/login/")
 
 
 def test_admin_of_b_cannot_reach_a_through_b_urls(client, org_a):
