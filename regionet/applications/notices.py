@@ -65,6 +65,10 @@ def receipt(submission):
             "received_at": submission.received_at.isoformat(),
             "number": submission.number,
             "sha256": submission.sha256,
+            # The message names the call's contact persons and next steps as they stand when
+            # it is sent (notifications/email/call_guidance.txt).
+            "call_id": content["call"]["id"],
+            "phase_id": content["phase"]["id"],
             "url": _url(
                 "applications:receipt",
                 language,

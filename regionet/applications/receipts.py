@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext
 from regionet.accounts.models import Organisation
 from regionet.programmes.deadlines import date_pattern, format_deadline
 from regionet.programmes.money import LOCALES, format_money
+from regionet.programmes.queries import call_guidance
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
 
@@ -373,6 +374,9 @@ def receipt_pdf(submission, language: str | None = None) -> bytes:
             {
                 "language": language,
                 "snapshot": snapshot,
+                # Who to ask and what happens next as the funder says now (not frozen in the
+                # snapshot, which holds what the applicant sent).
+                "guidance": call_guidance(content["call"]["id"], content["phase"]["id"]),
                 "funder": _text(funder, "name", language) if funder else "",
                 "submission": submission,
                 "submitter": submitter.full_name or submitter.email,

@@ -29,6 +29,7 @@ from regionet.programmes.deadlines import instant_at
 from regionet.programmes.models import (
     AssessmentThreshold,
     Call,
+    CallContact,
     Criterion,
     Earmark,
     Instrument,
@@ -102,7 +103,10 @@ def future_round(original: dict, round_: dict, now: datetime) -> dict:
     }
     spec.update(slug=round_["slug"], name=round_["name"], description=round_["description"])
     call.update(
-        slug=round_["call_slug"], name=round_["call_name"], decision_info=round_["decision_info"]
+        slug=round_["call_slug"],
+        name=round_["call_name"],
+        decision_info=round_["decision_info"],
+        decisions_expected=round_["decisions_expected"],
     )
     spec["calls"] = [call]
     return spec
@@ -246,8 +250,21 @@ def _call(programme: Programme, spec: dict, gate_conditions: list[dict]) -> tupl
             **_texts("name", spec["name"]),
             **_texts("description", spec.get("description")),
             **_texts("decision_info", spec.get("decision_info")),
+            **_texts("decisions_expected", spec.get("decisions_expected")),
         )
     )
+    for order, item in enumerate(spec.get("contacts", []), start=1):
+        _saved(
+            CallContact(
+                call=call,
+                order=order,
+                name=item["name"],
+                **_texts("role", item["role"]),
+                email=item["email"],
+                phone=item.get("phone", ""),
+                languages=item["languages"],
+            )
+        )
     countries = {country.code: country for country in Country.objects.all()}
     earmarks = {earmark.code: earmark for earmark in programme.earmarks.all()}
     instruments = {}
@@ -278,6 +295,7 @@ def _call(programme: Programme, spec: dict, gate_conditions: list[dict]) -> tupl
                 order=item["order"],
                 **_texts("name", item["name"]),
                 **_texts("description", item.get("description")),
+                **_texts("next_steps", item.get("next_steps")),
                 opens_at=_instant(item["opens"], programme.time_zone),
                 closes_at=_instant(item["closes"], programme.time_zone),
                 requires_invitation=item["requires_invitation"],

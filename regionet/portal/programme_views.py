@@ -24,6 +24,7 @@ from regionet.programmes.eligibility import describe_rules
 from regionet.programmes.models import (
     AssessmentThreshold,
     Call,
+    CallContact,
     Criterion,
     Instrument,
     Phase,
@@ -32,7 +33,7 @@ from regionet.programmes.models import (
     Zone,
 )
 from regionet.programmes.money import LOCALES
-from regionet.programmes.queries import published_calls, published_programmes
+from regionet.programmes.queries import CallGuidance, published_calls, published_programmes
 
 from .maps import RegionMap
 
@@ -283,6 +284,7 @@ def call_detail(request, programme, call):
             _phases(),
             "programme__themes",
             _zones_with_regions("programme__zones"),
+            Prefetch("contacts", queryset=CallContact.objects.order_by("order", "pk")),
         ),
         programme__slug=programme,
         slug=call,
@@ -308,6 +310,11 @@ def call_detail(request, programme, call):
             "themes": programme.themes.all(),
             "zones": zones,
             "events": _webinars(call, now),
+            "guidance": CallGuidance(
+                contacts=list(call.contacts.all()),
+                next_steps="",
+                decisions_expected=call.decisions_expected,
+            ),
             "now": now,
             **_money_facts(programme),
         },

@@ -9,7 +9,7 @@ shown in the programme's time zone, so 16.15 means 16.15 where the programme run
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -31,8 +31,10 @@ from regionet.places.models import Municipality, Region
 from . import queries, services
 from .deadlines import format_deadline
 from .models import (
+    LANGUAGE_CHOICES,
     AssessmentThreshold,
     Call,
+    CallContact,
     Criterion,
     Earmark,
     Instrument,
@@ -43,6 +45,7 @@ from .models import (
     Zone,
 )
 from .money import format_money
+from .texts import missing_translations
 
 
 def _has_perm(request, permission, obj=None) -> bool:
@@ -430,8 +433,59 @@ class PhaseInline(ParentScopedInline, TranslationStackedInline):
         "opens_at",
         "closes_at",
         "requires_invitation",
+        "next_steps",
     ]
     extra = 0
+
+
+class CallContactForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=capfirst(_("languages served")),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CallContact
+        fields = ["languages"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        call = self.instance.call if self.instance.call_id else None
+        if call is not None and call.is_published:
+            # The call's page shows the change at once: its texts keep the fi–sv parity that
+            # publishing the call asked of them (the same check).
+            for message in missing_translations(self.instance):
+                self.add_error(None, message)
+
+
+class CallContactInline(TranslationStackedInline):
+    """The call's contact persons: the funder's officers keep them current also while the
+    call is published (``programmes.change_callcontact``)."""
+
+    model = CallContact
+    form = CallContactForm
+    fields = ["order", "name", "role", "email", "phone", "languages"]
+    extra = 0
+
+    def _perm(self, request, action, obj):
+        if obj is None:
+            return _has_perm(request, "programmes.add_call")
+        return _has_perm(request, f"programmes.{action}_callcontact", obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return _has_perm(request, "programmes.use_staff_interface")
+        return _has_perm(request, "programmes.manage_programme", obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._perm(request, "add", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._perm(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._perm(request, "delete", obj)
 
 
 @admin.register(Call)
@@ -441,16 +495,50 @@ class CallAdmin(PublishableAdmin):
     list_filter = ["state"]
     search_fields = ["slug", "name_fi", "name_sv", "name_en"]
     fieldsets = [
-        (None, {"fields": ["programme", "slug", "name", "description", "decision_info"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "programme",
+                    "slug",
+                    "name",
+                    "description",
+                    "decision_info",
+                    "decisions_expected",
+                ]
+            },
+        ),
         (_("Publication"), {"fields": ["state", "published_at", "publication_check"]}),
     ]
     readonly_fields = ["state", "published_at", "publication_check"]
-    inlines = [InstrumentInline, PhaseInline]
+    inlines = [InstrumentInline, PhaseInline, CallContactInline]
     publish_door = staticmethod(services.publish_call)
     unpublish_door = staticmethod(services.unpublish_call)
 
     def managed_queryset(self, user):
         return queries.calls_managed_by(user)
+
+    # A published call's own texts, instruments and phases are frozen, but its contact
+    # persons change with the funder's staff: the page stays open for their inline, with
+    # everything else read-only.
+
+    def _may_change_call(self, request, obj) -> bool:
+        return super().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change_call(request, obj) or (
+            obj is not None and _has_perm(request, "programmes.change_callcontact", obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self._may_change_call(request, obj):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and not self._may_change_call(request, obj):
+            return  # only the contact persons could change
+        super().save_model(request, obj, form, change)
 
     def problems(self, obj):
         return services.call_problems(obj)
@@ -518,6 +606,7 @@ class PhaseAdmin(FunderScopedAdmin):
         "opens_at",
         "closes_at",
         "requires_invitation",
+        "next_steps",
     ]
     inlines = [CriterionInline, AssessmentThresholdInline]
 

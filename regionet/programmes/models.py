@@ -9,6 +9,7 @@ Money is ``Decimal`` with two places.
 import string
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 from . import deadlines
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# The languages a contact person may serve in: the site's.
+LANGUAGE_CHOICES = settings.LANGUAGES
 PERCENT = {
     "max_digits": 5,
     "decimal_places": 2,
@@ -274,6 +277,17 @@ class Call(models.Model):
         blank=True,
         help_text=_("When and by whom the decisions are made."),
     )
+    # What an applicant's receipt promises: one sentence, kept as data because the date is
+    # the funder's estimate and changes from call to call.
+    decisions_expected = models.CharField(
+        _("expected time of decisions"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "One sentence for the applicants' receipts and the call page, e.g. "
+            "“Decisions are expected in June 2021.”"
+        ),
+    )
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -380,6 +394,14 @@ class Phase(models.Model):
     requires_invitation = models.BooleanField(
         _("only for applicants invited from the previous phase"), default=False
     )
+    next_steps = models.TextField(
+        _("next steps after submitting"),
+        blank=True,
+        help_text=_(
+            "Shown on the receipt of an application submitted in this phase and on the call "
+            "page: how the applications are handled and when the applicants hear of them."
+        ),
+    )
 
     class Meta:
         ordering = ["call", "order"]
@@ -420,6 +442,63 @@ class Phase(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class CallContact(models.Model):
+    """A person applicants of a call may ask: name, role, e-mail, phone and the languages they
+    serve in. Shown on the call page, the application pages and the receipts.
+
+    Contact persons change with the funder's staff, so they may be edited while the call is
+    published (``rules.py``); their role is a public text and keeps the fi–sv parity then too.
+    """
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("call")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        help_text=_("What to ask this person about, e.g. “Programme officer: eligibility”."),
+    )
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    # Language codes (fi, sv, en) the person answers in.
+    # ``clean`` asks for at least one (with its own message, hence blank).
+    languages = models.JSONField(_("languages served"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["call", "order", "pk"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        codes = [code for code, _name in LANGUAGE_CHOICES]
+        languages = self.languages
+        if (
+            not isinstance(languages, list)
+            or not languages
+            or any(code not in codes for code in languages)
+        ):
+            raise ValidationError({"languages": _("Choose the languages the person serves in.")})
+        # Stored in the order of the site's languages, once each.
+        self.languages = [code for code in codes if code in languages]
+
+    @property
+    def phone_uri(self) -> str:
+        """The number as a ``tel:`` link: "+358 29 504 7000" → "tel:+358295047000"."""
+        return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+")
+
+    @property
+    def language_names(self) -> list[str]:
+        """The languages served, named in the active language ("suomi, ruotsi")."""
+        names = dict(LANGUAGE_CHOICES)
+        return [str(names[code]) for code in self.languages if code in names]
 
 
 def _same_call(phase_id, instrument_id) -> bool:

@@ -1,11 +1,13 @@
 """Reusable querysets: what a user manages as a funder's staff, and lists with what they show."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from regionet.accounts.models import FunderRole, Organisation
 from regionet.accounts.rules import is_platform_administrator
 
-from .models import Call, Phase, Programme, PublicationState
+from .models import Call, CallContact, Phase, Programme, PublicationState
 
 # The funder roles that configure programmes: they create, edit and publish them.
 MANAGER_ROLES = (FunderRole.Role.PROGRAMME_OFFICER, FunderRole.Role.ADMINISTRATOR)
@@ -44,4 +46,38 @@ def published_calls() -> QuerySet[Call]:
     """Calls the public sees: published, in a published programme."""
     return Call.objects.filter(
         state=PublicationState.PUBLISHED, programme__state=PublicationState.PUBLISHED
+    )
+
+
+@dataclass(frozen=True)
+class CallGuidance:
+    """Who applicants of a call may ask, and what happens after they submit in a phase."""
+
+    contacts: list[CallContact]
+    next_steps: str
+    decisions_expected: str
+
+    def __bool__(self):
+        return bool(self.contacts or self.next_steps or self.decisions_expected)
+
+
+def call_guidance(call_id: int, phase_id: int | None = None) -> CallGuidance:
+    """The call's contact persons in their order, the phase's next steps and when decisions
+    are expected, as they stand now (texts in the active language); two queries.
+
+    Receipts read this when they are shown, not from the submission's snapshot: the snapshot
+    is what the applicant sent, while the people to ask and the expected date are the
+    funder's to keep current.
+    """
+    contacts = list(CallContact.objects.filter(call_id=call_id).order_by("order", "pk"))
+    phase = (
+        Phase.objects.select_related("call").filter(pk=phase_id, call_id=call_id).first()
+        if phase_id is not None
+        else None
+    )
+    call = phase.call if phase is not None else Call.objects.filter(pk=call_id).first()
+    return CallGuidance(
+        contacts=contacts,
+        next_steps=phase.next_steps if phase is not None else "",
+        decisions_expected=call.decisions_expected if call is not None else "",
     )

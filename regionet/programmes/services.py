@@ -157,6 +157,7 @@ def call_problems(call: Call) -> list[str]:
                 % {"criterion": criterion}
             )
     problems += missing_translations(call)
+    problems += missing_translations_of_all(call.contacts.all())
     problems += missing_translations_of_all(instruments)
     problems += missing_translations_of_all(phases)
     problems += missing_translations_of_all(criteria)

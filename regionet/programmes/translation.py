@@ -2,7 +2,17 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Call, Criterion, Earmark, Instrument, Phase, Programme, Theme, Zone
+from .models import (
+    Call,
+    CallContact,
+    Criterion,
+    Earmark,
+    Instrument,
+    Phase,
+    Programme,
+    Theme,
+    Zone,
+)
 
 
 @register(Programme)
@@ -27,7 +37,7 @@ class ZoneTranslationOptions(TranslationOptions):
 
 @register(Call)
 class CallTranslationOptions(TranslationOptions):
-    fields = ("name", "description", "decision_info")
+    fields = ("name", "description", "decision_info", "decisions_expected")
 
 
 @register(Instrument)
@@ -37,7 +47,12 @@ class InstrumentTranslationOptions(TranslationOptions):
 
 @register(Phase)
 class PhaseTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "next_steps")
+
+
+@register(CallContact)
+class CallContactTranslationOptions(TranslationOptions):
+    fields = ("role",)
 
 
 @register(Criterion)

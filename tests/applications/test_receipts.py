@@ -2,6 +2,7 @@
 
 import copy
 import io
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from regionet.applications.models import CostCategory, IncomeRow, Partner
 from regionet.notifications.models import Notice
 from regionet.questionnaires.models import Question
 from tests.factories.applications import AttachmentFactory, eligible_draft, open_phase
+from tests.factories.programmes import CallContactFactory
 from tests.factories.questionnaires import ChoiceFactory, QuestionFactory, SectionFactory
 
 NBSP = "\u00a0"
@@ -451,6 +453,8 @@ def test_the_receipt_notice_names_what_the_snapshot_froze(submission):
         "received_at": RECEIVED.isoformat(),
         "number": 1,
         "sha256": submission.sha256,
+        "call_id": submission.application.phase.call_id,
+        "phase_id": submission.application.phase_id,
         "url": settings.REGIONET_SITE_URL.rstrip("/")
         + f"/fi/applications/{submission.application_id}/receipts/1/",
     }
@@ -459,3 +463,114 @@ def test_the_receipt_notice_names_what_the_snapshot_froze(submission):
         "sv": submission.application.phase.call.name_sv,
         "en": submission.application.phase.call.name_en,
     }
+
+
+# --- Who to ask and what happens next ------------------------------------------------------
+
+
+@pytest.fixture
+def guidance(application):
+    """The call's two contact persons, its next steps after the idea phase and when the
+    decisions are expected (as the demo's TEM call says them)."""
+    call, phase = application.phase.call, application.phase
+    call.decisions_expected_fi = "Avustuspäätösten odotetaan valmistuvan kesäkuussa 2021."
+    call.decisions_expected_sv = "Besluten om statsunderstöd väntas i juni 2021."
+    call.decisions_expected_en = "The grant decisions are expected in June 2021."
+    call.save()
+    phase.next_steps_fi = "Valmistelijat arvioivat ideat."
+    phase.next_steps_sv = "Beredarna bedömer idéerna."
+    phase.next_steps_en = "The officers assess the ideas."
+    phase.save()
+    CallContactFactory(
+        call=call,
+        order=2,
+        name="Johan Lindqvist",
+        role_fi="Erityisasiantuntija: talousarvio",
+        role_sv="Specialsakkunnig: budget",
+        role_en="Senior specialist: budget",
+        email="johan.lindqvist@tem.example",
+        phone="+358 29 504 0102",
+        languages=["fi", "sv", "en"],
+    )
+    CallContactFactory(
+        call=call,
+        order=1,
+        name="Anna Virtanen",
+        role_fi="Ohjelmapäällikkö: hakukelpoisuus",
+        role_sv="Programchef: behörighet",
+        role_en="Programme manager: eligibility",
+        email="anna.virtanen@tem.example",
+        phone="",
+        languages=["fi", "en"],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("guidance")
+def test_the_receipt_pdf_says_what_happens_next_and_who_to_ask(submission):
+    text = _text(receipts.receipt_pdf(submission, "fi"))
+    next_steps = (
+        "Mitä seuraavaksi tapahtuu Valmistelijat arvioivat ideat. "
+        "Avustuspäätösten odotetaan valmistuvan kesäkuussa 2021. "
+    )
+    contacts = (
+        "Keneltä kysyä Anna Virtanen Ohjelmapäällikkö: hakukelpoisuus "
+        "Sähköposti anna.virtanen@tem.example Kielet suomi, englanti "
+        "Johan Lindqvist Erityisasiantuntija: talousarvio "
+        "Sähköposti johan.lindqvist@tem.example Puhelin +358 29 504 0102 "
+        "Kielet suomi, ruotsi, englanti"
+    )
+    assert next_steps + contacts in text
+    assert "Besluten om statsunderstöd väntas i juni 2021." in _text(
+        receipts.receipt_pdf(submission, "sv")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("guidance")
+def test_the_receipt_email_says_what_happens_next_and_who_to_ask(
+    application, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, by=application.created_by, now=RECEIVED)
+    (message,) = mail.outbox
+    assert (
+        "Mitä seuraavaksi tapahtuu\n"
+        "Valmistelijat arvioivat ideat.\n"
+        "Avustuspäätösten odotetaan valmistuvan kesäkuussa 2021.\n"
+        "\n"
+        "Keneltä kysyä\n"
+        "- Anna Virtanen, Ohjelmapäällikkö: hakukelpoisuus: anna.virtanen@tem.example "
+        "(suomi, englanti)\n"
+        "- Johan Lindqvist, Erityisasiantuntija: talousarvio: johan.lindqvist@tem.example, "
+        "+358 29 504 0102 (suomi, ruotsi, englanti)\n"
+    ) in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("guidance")
+def test_a_receipt_names_the_contacts_of_today_not_of_the_submission(submission, client):
+    """The contacts are the funder's to keep current: they are read when the receipt is shown,
+    and the snapshot (and so its hash) holds only what the applicant sent."""
+    assert "contacts" not in json.dumps(submission.content)
+    submission.application.phase.call.contacts.filter(name="Anna Virtanen").update(
+        name="Liisa Uusi", email="liisa.uusi@tem.example"
+    )
+    client.force_login(submission.submitted_by)
+    page = client.get(f"/en/applications/{submission.application_id}/receipts/1/")
+    body = page.content.decode()
+    assert "Liisa Uusi" in body
+    assert '<a href="mailto:liisa.uusi@tem.example">liisa.uusi@tem.example</a>' in body
+    assert "Anna Virtanen" not in body
+    assert "<p><strong>The grant decisions are expected in June 2021.</strong></p>" in body
+    assert "<p>The officers assess the ideas.</p>" in body
+    assert "Liisa Uusi" in _text(receipts.receipt_pdf(submission, "en"))
+
+
+@pytest.mark.django_db
+def test_a_call_without_contacts_or_next_steps_leaves_the_sections_out(submission, client):
+    client.force_login(submission.submitted_by)
+    body = client.get(f"/en/applications/{submission.application_id}/receipts/1/").content
+    assert b"Who to ask" not in body
+    assert b"What happens next" not in body
+    assert "Who to ask" not in _text(receipts.receipt_pdf(submission, "en"))

@@ -631,3 +631,33 @@ def test_a_submit_post_to_an_application_that_does_not_exist_is_404(client, coor
         reverse("applications:submit", kwargs={"pk": pk}), {"fingerprint": "0" * 64}
     )
     assert response.status_code == 404
+
+
+# --- Who to ask ------------------------------------------------------------------------------
+
+
+def test_the_application_pages_name_the_calls_contact_persons(client):
+    from tests.factories import CallContactFactory
+
+    application = ApplicationFactory()
+    call = application.phase.call
+    CallContactFactory(call=call, order=2, name="Johan Lindqvist", languages=["sv"])
+    CallContactFactory(call=call, order=1, name="Anna Virtanen", role_en="Programme manager")
+    client.force_login(application.created_by)
+    for page in (
+        client.get(url("detail", pk=application.pk)),
+        client.get(url("basics", pk=application.pk)),
+        client.get(url("partners", pk=application.pk)),
+    ):
+        body = page.content.decode()
+        section = body[body.index('aria-labelledby="call-contacts-heading"') :]
+        names = re.findall(
+            r'<p class="contact-list__name"><strong>(.*?)</strong><br>(.*?)</p>', section
+        )
+        assert names == [
+            ("Anna Virtanen", "Programme manager"),
+            ("Johan Lindqvist", "Programme manager"),
+        ]
+        assert "<dd>Swedish</dd>" in section
+    # Before submitting, the task list does not yet tell what happens after it.
+    assert "What happens next" not in text(client.get(url("detail", pk=application.pk)))

@@ -150,6 +150,34 @@ def test_the_2021_decisions_are_told(network):
     )
 
 
+def test_the_2021_call_names_its_contacts_and_expects_decisions_in_june(network):
+    call = network.calls.get()
+    assert [
+        (contact.order, contact.name, contact.email, contact.languages)
+        for contact in call.contacts.order_by("order")
+    ] == [
+        (1, "Anna Virtanen", "anna.virtanen@tem.example", ["fi", "en"]),
+        (2, "Johan Lindqvist", "johan.lindqvist@tem.example", ["fi", "sv", "en"]),
+        (3, "Mikko Korhonen", "mikko.korhonen@tem.example", ["fi", "sv"]),
+    ]
+    assert all(contact.role_fi and contact.role_sv for contact in call.contacts.all())
+    assert (call.decisions_expected_fi, call.decisions_expected_sv) == (
+        "Avustuspäätösten odotetaan valmistuvan kesäkuussa 2021.",
+        "Besluten om statsunderstöd väntas i juni 2021.",
+    )
+    idea, full = call.phases.order_by("order")
+    assert idea.next_steps_fi.startswith("Hakuajan päätyttyä ministeriön valmistelijat")
+    assert "valtioneuvosto tekee avustuspäätökset" in full.next_steps_fi
+
+
+def test_the_new_round_expects_decisions_a_month_after_it_closes(new_round):
+    call = new_round.calls.get()
+    assert call.decisions_expected_en == (
+        "The grant decisions are expected about a month after the full application phase closes."
+    )
+    assert call.contacts.count() == 3
+
+
 def test_the_new_round_is_open_today(new_round):
     now = timezone.now()
     call = new_round.calls.get()

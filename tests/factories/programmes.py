@@ -15,6 +15,7 @@ from regionet.accounts.models import Organisation
 from regionet.programmes.models import (
     AssessmentThreshold,
     Call,
+    CallContact,
     Criterion,
     Earmark,
     Instrument,
@@ -29,6 +30,7 @@ from .accounts import OrganisationFactory, country
 
 __all__ = [
     "AssessmentThresholdFactory",
+    "CallContactFactory",
     "CallFactory",
     "CriterionFactory",
     "EarmarkFactory",
@@ -164,6 +166,23 @@ class CallFactory(factory.django.DjangoModelFactory):
     name_fi = factory.Sequence(lambda n: f"Haku {n}")
     name_sv = factory.Sequence(lambda n: f"Utlysning {n}")
     name_en = factory.Sequence(lambda n: f"Call {n}")
+
+
+class CallContactFactory(factory.django.DjangoModelFactory):
+    """A contact person of a call who serves in Finnish and English."""
+
+    class Meta:
+        model = CallContact
+
+    call = factory.SubFactory(CallFactory)
+    order = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Anna Yhteyshenkilö {n}")
+    role_fi = "Ohjelmapäällikkö"
+    role_sv = "Programchef"
+    role_en = "Programme manager"
+    email = factory.Sequence(lambda n: f"contact{n}@tem.example")
+    phone = "+358 29 504 0101"
+    languages = factory.LazyFunction(lambda: ["fi", "en"])
 
 
 class InstrumentFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,7 @@ from regionet.programmes import deadlines
 from regionet.programmes.eligibility import describe_rules
 from regionet.programmes.models import Call, Criterion, Phase, Programme, PublicationState
 from tests.factories import (
+    CallContactFactory,
     CallFactory,
     CriterionFactory,
     EarmarkFactory,
@@ -352,10 +353,11 @@ def test_an_unknown_programme_is_not_found(client, demo):
 
 
 def _grow(call):
-    """More of everything the call page lists: themes, zones, a phase, criteria."""
+    """More of everything the call page lists: themes, zones, a phase, criteria, contacts."""
     programme = call.programme
     for _ in range(3):
         ThemeFactory(programme=programme)
+        CallContactFactory(call=call)
     ZoneFactory(programme=programme, regions=list(Region.objects.filter(country__code="FI")[:4]))
     phase = PhaseFactory(
         call=call,
@@ -376,7 +378,7 @@ def _grow(call):
     EarmarkFactory(programme=programme)
 
 
-CALL_PAGE_QUERIES = 13
+CALL_PAGE_QUERIES = 14
 
 
 def test_the_call_page_asks_a_fixed_number_of_queries(client, call_2021, django_assert_num_queries):
@@ -425,3 +427,61 @@ def test_one_h1_headings_in_order_and_tables_with_captions(client, demo, address
     assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(levels))
     assert html.count("<table") == html.count("<caption>")
     assert re.findall(r"<th\b(?![^>]*scope=)[^>]*>", html) == []
+
+
+# --- Who to ask and what happens next -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "role", "languages", "expected"),
+    [
+        (
+            "fi",
+            "Keneltä kysyä",
+            "Erityisasiantuntija: talousarvio ja rahoitussuunnitelma",
+            "suomi, ruotsi, englanti",
+            "Avustuspäätösten odotetaan valmistuvan kesäkuussa 2021.",
+        ),
+        (
+            "sv",
+            "Vem kan du fråga",
+            "Specialsakkunnig: budget och finansieringsplan",
+            "finska, svenska, engelska",
+            "Besluten om statsunderstöd väntas i juni 2021.",
+        ),
+    ],
+)
+def test_the_2021_call_names_its_contacts_and_when_decisions_are_expected(
+    client, call_2021, language, heading, role, languages, expected
+):
+    html = page(client, call_url(language, call_2021))
+    section = html[html.index('aria-labelledby="call-contacts-heading"') :]
+    assert texts(section, "h2")[0] == heading
+    names = texts(section, "strong")[:3]
+    assert names == ["Anna Virtanen", "Johan Lindqvist", "Mikko Korhonen"]
+    johan = section[section.index("Johan Lindqvist") : section.index("Mikko Korhonen")]
+    assert role in johan
+    assert '<a href="mailto:johan.lindqvist@tem.example">johan.lindqvist@tem.example</a>' in johan
+    assert '<a href="tel:+358295040102">+358 29 504 0102</a>' in johan
+    assert f"<dd>{languages}</dd>" in johan
+    decisions = html[html.index('id="decisions-heading"') :]
+    assert f"<p><strong>{expected}</strong></p>" in decisions
+
+
+def test_each_phase_says_what_happens_after_its_deadline(client, call_2021):
+    html = page(client, call_url("en", call_2021))
+    assert texts(html, "h4")[:2] == ["After the deadline", "After the deadline"]
+    assert (
+        "The applicants with the best ideas are invited to the full application phase by e-mail"
+        in html
+    )
+    assert "and the Government makes the grant decisions." in html
+
+
+def test_the_new_round_expects_its_decisions_a_month_after_it_closes(client, new_round):
+    html = page(client, call_url("en", new_round))
+    assert (
+        "<p><strong>The grant decisions are expected about a month after the full application "
+        "phase closes.</strong></p>"
+    ) in html
+    assert "Anna Virtanen" in html

@@ -12,6 +12,7 @@ from regionet.accounts.models import FunderRole
 from regionet.programmes import services
 from regionet.programmes.models import Phase, Programme, PublicationState
 from tests.factories import (
+    CallContactFactory,
     CallFactory,
     EarmarkFactory,
     PhaseFactory,
@@ -381,7 +382,7 @@ def call_data(call, instrument=None, phase=None):
         "slug": call.slug,
         "name_fi": call.name_fi,
         "name_sv": call.name_sv,
-        **management_forms("instruments", "phases"),
+        **management_forms("instruments", "phases", "contacts"),
     }
     if instrument:
         data["instruments-TOTAL_FORMS"] = "1"
@@ -508,3 +509,115 @@ def test_every_page_opens_for_an_officer_and_a_superuser(
         for language in ("fi", "sv", "en"):
             response = client.get(f"/{language}/admin/programmes/{url}")
             assert response.status_code == 200, (url, language)
+
+
+# --- Contact persons ------------------------------------------------------------------------
+
+CONTACT = {
+    "order": "1",
+    "name": "Anna Virtanen",
+    "role_fi": "Ohjelmapäällikkö",
+    "role_sv": "Programchef",
+    "email": "anna.virtanen@tem.example",
+    "phone": "+358 29 504 0101",
+    "languages": ["sv", "fi"],
+}
+
+
+def contact_data(contacts):
+    """The contacts inline of a call's change form, ``contacts`` as (pk or None, fields)."""
+    data = {
+        "contacts-TOTAL_FORMS": str(len(contacts)),
+        "contacts-INITIAL_FORMS": str(sum(1 for pk, _fields in contacts if pk)),
+    }
+    for index, (pk, fields) in enumerate(contacts):
+        data |= {f"contacts-{index}-{key}": value for key, value in fields.items()}
+        if pk:
+            data[f"contacts-{index}-id"] = str(pk)
+    return data
+
+
+def test_an_officer_names_the_calls_contact_persons(officer_client, tem):
+    call = CallFactory(programme=ProgrammeFactory(funder=tem))
+    response = officer_client.post(
+        f"{ADMIN}/call/{call.pk}/change/", call_data(call) | contact_data([(None, CONTACT)])
+    )
+    assert response.status_code == 302
+    (contact,) = call.contacts.all()
+    assert (contact.name, contact.role_fi, contact.role_sv, contact.email, contact.phone) == (
+        "Anna Virtanen",
+        "Ohjelmapäällikkö",
+        "Programchef",
+        "anna.virtanen@tem.example",
+        "+358 29 504 0101",
+    )
+    assert contact.languages == ["fi", "sv"]
+
+
+@pytest.fixture
+def published_call(programme, tem_officer):
+    call = programme.calls.get()
+    attach_forms(call, programme.funder)
+    services.publish_programme(programme, by=tem_officer)
+    return services.publish_call(call, by=tem_officer)
+
+
+def test_the_contacts_of_a_published_call_stay_editable(officer_client, published_call):
+    contact = CallContactFactory(call=published_call, name="Anna Virtanen")
+    url = f"{ADMIN}/call/{published_call.pk}/change/"
+    page = officer_client.get(url)
+    assert page.context["has_change_permission"] is True
+    # The call's own texts, instruments and phases stay as published.
+    assert list(page.context["adminform"].form.fields) == []
+    assert inline_formset(page, "instruments").forms[0].fields.get("name_fi") is not None
+    editable = {
+        inline.formset.prefix: inline.has_change_permission
+        for inline in page.context["inline_admin_formsets"]
+    }
+    assert editable == {"instruments": False, "phases": False, "contacts": True}
+
+    data = {
+        "name_fi": "Uusi nimi",
+        **management_forms("instruments", "phases"),
+        **contact_data([(contact.pk, CONTACT | {"name": "Johan Lindqvist"}), (None, CONTACT)]),
+    }
+    data["instruments-INITIAL_FORMS"] = str(published_call.instruments.count())
+    data["phases-INITIAL_FORMS"] = str(published_call.phases.count())
+    response = officer_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert list(published_call.contacts.values_list("name", flat=True)) == [
+        "Johan Lindqvist",
+        "Anna Virtanen",
+    ]
+    published_call.refresh_from_db()
+    assert published_call.name_fi == "Verkostohaku 2021"
+    assert published_call.state == PublicationState.PUBLISHED
+
+
+def test_a_published_calls_contact_keeps_its_swedish_role(officer_client, published_call):
+    url = f"{ADMIN}/call/{published_call.pk}/change/"
+    data = {
+        **management_forms("instruments", "phases"),
+        **contact_data([(None, CONTACT | {"role_sv": ""})]),
+    }
+    data["instruments-INITIAL_FORMS"] = str(published_call.instruments.count())
+    data["phases-INITIAL_FORMS"] = str(published_call.phases.count())
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert inline_formset(response, "contacts").errors == [
+        {"__all__": ["Contact person 'Anna Virtanen' has no Swedish role"]}
+    ]
+    assert published_call.contacts.count() == 0
+
+
+def test_another_funders_officer_cannot_change_the_contacts(
+    client, tillvaxtverket_officer, published_call
+):
+    contact = CallContactFactory(call=published_call)
+    client.force_login(tillvaxtverket_officer)
+    url = f"{ADMIN}/call/{published_call.pk}/change/"
+    assert client.get(url).status_code == 404
+    response = client.post(url, contact_data([(contact.pk, CONTACT)]))
+    assert response.status_code == 404
+    contact.refresh_from_db()
+    assert contact.name != "Anna Virtanen"

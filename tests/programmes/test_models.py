@@ -11,6 +11,8 @@ from django.utils import translation
 from regionet.programmes.models import Criterion, validate_half_points
 from tests.factories import (
     AssessmentThresholdFactory,
+    CallContactFactory,
+    CallFactory,
     CriterionFactory,
     InstrumentFactory,
     PhaseFactory,
@@ -130,3 +132,22 @@ def test_a_programme_spans_its_years():
         2022,
         2023,
     ]
+
+
+# --- Contact persons of a call ----------------------------------------------------------------
+
+
+def test_a_contact_serves_in_languages_of_the_site_stored_in_their_order():
+    contact = CallContactFactory.build(call=CallFactory(), languages=["en", "sv", "en"])
+    contact.full_clean()
+    assert contact.languages == ["sv", "en"]
+    with translation.override("fi"):
+        assert contact.language_names == ["ruotsi", "englanti"]
+    for languages in ([], ["de"], "fi"):
+        contact.languages = languages
+        assert errors(contact) == {"languages": ["Choose the languages the person serves in."]}
+
+
+def test_a_contacts_phone_number_is_a_tel_link():
+    assert CallContactFactory.build(phone="+358 29 504 0101").phone_uri == "tel:+358295040101"
+    assert CallContactFactory.build(phone="029 504 0101").phone_uri == "tel:0295040101"

@@ -13,6 +13,7 @@ from regionet.programmes import services
 from regionet.programmes.models import Call, Phase, Programme, PublicationState
 from regionet.programmes.services import PublishRefused
 from tests.factories import (
+    CallContactFactory,
     CallFactory,
     CriterionFactory,
     EarmarkFactory,
@@ -482,3 +483,22 @@ def test_a_call_with_applications_stays_published(published_programme, call, tem
         services.unpublish_call(call, by=tem_officer)
     assert refused.value.reasons == ["The call has applications"]
     assert Call.objects.get(pk=call.pk).is_published is True
+
+
+def test_a_contact_persons_role_needs_its_swedish_text(published_programme, call, tem_officer):
+    CallContactFactory(call=call, name="Anna Virtanen", role_sv="")
+    assert refusal(services.publish_call, call, tem_officer) == [
+        "Contact person 'Anna Virtanen' has no Swedish role"
+    ]
+    call.contacts.update(role_sv="Programchef")
+    services.publish_call(call, by=tem_officer, now=NOW)
+
+
+def test_the_texts_of_what_happens_next_are_checked_too(published_programme, call, tem_officer):
+    idea, _full = phases(call)
+    Call.objects.filter(pk=call.pk).update(decisions_expected_fi="Päätökset kesäkuussa 2021.")
+    Phase.objects.filter(pk=idea.pk).update(next_steps_sv="Idéerna bedöms.")
+    assert refusal(services.publish_call, call, tem_officer) == [
+        "Call 'Network call 2021' has no Swedish expected time of decisions",
+        "Phase 'Idea phase' has no Finnish next steps after submitting",
+    ]

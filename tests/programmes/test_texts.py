@@ -7,6 +7,7 @@ from modeltranslation.translator import translator
 
 from regionet.programmes.texts import missing_translations, translated_fields
 from tests.factories import (
+    CallContactFactory,
     CallFactory,
     CriterionFactory,
     EarmarkFactory,
@@ -25,6 +26,7 @@ FACTORIES = {
     "Theme": ThemeFactory,
     "Zone": ZoneFactory,
     "Call": CallFactory,
+    "CallContact": CallContactFactory,
     "Instrument": InstrumentFactory,
     "Phase": PhaseFactory,
     "Criterion": CriterionFactory,
