@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits, before the checks that send a user somewhere.
+    "regionet.accounts.session_limits.SessionLimitsMiddleware",
     "regionet.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "regionet.middleware.PrivatePagesAreNotStoredMiddleware",
 ]
@@ -291,6 +293,21 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
+# --- Session limits (issue 11, item 10; regionet.accounts.session_limits) -------------------
+# Staff rights (a funder staff role, staff status, superuser): signed out after 30 minutes
+# without a request and 12 hours after signing in (ASVS 3.3.2, level 2). Applicants: 60
+# minutes idle, because writing an application means reading guidance and thinking between
+# saves (autosave keeps a typing user's session alive), and 12 hours in all, a working day:
+# a shared computer left signed in is closed within the hour. A warning comes 5 minutes
+# before the idle limit, with "Stay signed in".
+REGIONET_SESSION_STAFF_IDLE_MINUTES = env.int("REGIONET_SESSION_STAFF_IDLE_MINUTES", default=30)
+REGIONET_SESSION_STAFF_MAX_HOURS = env.int("REGIONET_SESSION_STAFF_MAX_HOURS", default=12)
+REGIONET_SESSION_IDLE_MINUTES = env.int("REGIONET_SESSION_IDLE_MINUTES", default=60)
+REGIONET_SESSION_MAX_HOURS = env.int("REGIONET_SESSION_MAX_HOURS", default=12)
+REGIONET_SESSION_WARNING_MINUTES = env.int("REGIONET_SESSION_WARNING_MINUTES", default=5)
+# The cookie and the stored session do not outlive the longest absolute limit.
+SESSION_COOKIE_AGE = max(REGIONET_SESSION_STAFF_MAX_HOURS, REGIONET_SESSION_MAX_HOURS) * 3600
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from regionet.accounts import session_limits
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -11,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("regionet.portal.urls")),
     path("accounts/", include("allauth.urls")),
+    path("session/keep-alive/", session_limits.keep_alive, name="session_keep_alive"),
     path("organisations/", include("regionet.accounts.urls")),
     path("places/", include("regionet.places.urls")),
     path("events/", include("regionet.events.urls")),

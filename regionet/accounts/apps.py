@@ -23,4 +23,7 @@ class AccountsConfig(AppConfig):
         from regionet.audit.labels import register_verbs
 
         register_verbs(AUDIT_VERBS)
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            session_limits,  # noqa: F401  (stamps each sign-in in the session)
+        )

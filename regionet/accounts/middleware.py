@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 # Pages a staff member without TOTP may still open: allauth's own pages (setting up MFA
 # needs re-authentication and a verified e-mail address first; signing out), the language
-# switch, and the pages every visitor must reach.
-EXEMPT_URL_NAMES = frozenset({"set_language", "portal:accessibility", "portal:privacy"})
+# switch, the pages every visitor must reach, and "stay signed in" (it only stamps activity).
+EXEMPT_URL_NAMES = frozenset(
+    {"set_language", "portal:accessibility", "portal:privacy", "session_keep_alive"}
+)
 EXEMPT_URL_NAME_PREFIXES = ("mfa_", "account_")
 
 
