@@ -118,10 +118,10 @@ for model in ("programme", "call", "phase"):
     rules.add_perm(f"programmes.delete_{model}", configures_programme_of & is_draft)
 
 # Contact persons change with the funder's staff, also while their call is published.
-rules.add_perm("programmes.view_callcontact", is_public | manages_programme_of)
-rules.add_perm("programmes.add_callcontact", manages_programme_of)
-rules.add_perm("programmes.change_callcontact", manages_programme_of)
-rules.add_perm("programmes.delete_callcontact", manages_programme_of)
+rules.add_perm("programmes.view_callcontact", is_public | configures_programme_of)
+rules.add_perm("programmes.add_callcontact", configures_programme_of)
+rules.add_perm("programmes.change_callcontact", configures_programme_of)
+rules.add_perm("programmes.delete_callcontact", configures_programme_of)
 
 for model in ("programme", "call"):
     rules.add_perm(f"programmes.publish_{model}", configures_programme_of)

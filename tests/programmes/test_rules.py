@@ -140,3 +140,21 @@ def test_every_object_reaches_its_funder(programme, tem):
     ]
     assert [programme_of(obj) for obj in objects] == [programme] * len(objects)
     assert [funder_of(obj) for obj in objects] == [tem] * len(objects)
+
+
+def test_the_platform_administrator_configures_every_funders_programmes(programme):
+    """Named in the rules (accounts.rules.is_platform_administrator), as the superuser's
+    shortcut past them is gone: configuration yes, a funder's applications no."""
+    from tests.factories import CallContactFactory
+
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    call = programme.calls.get()
+    assert perms(administrator, programme, "programme") == ALL
+    assert perms(administrator, call, "call") == ALL
+    assert administrator.has_perm("programmes.use_staff_interface") is True
+    contact = CallContactFactory(call=call)
+    assert [
+        administrator.has_perm(f"programmes.{action}_callcontact", contact)
+        for action in ("view", "add", "change", "delete")
+    ] == [True, True, True, True]
+    assert administrator.has_perm("applications.handle_call", call.phases.first()) is False
