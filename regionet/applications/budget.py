@@ -103,6 +103,12 @@ class FinancingCheck:
     def balanced(self) -> bool:
         return self.total_financing == self.net_costs
 
+    @property
+    def has_costs_to_cover(self) -> bool:
+        """Whether there is anything to check the plan against: with no costs (less income)
+        the plan neither covers them "exactly" nor has shares."""
+        return self.net_costs > 0
+
 
 def check_financing(
     budget: BudgetTotals,

@@ -11,13 +11,17 @@ and the officer sees the same result.
 from dataclasses import dataclass
 
 from babel.numbers import format_decimal
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
 from regionet.programmes import eligibility as rules_of_call
 from regionet.programmes.money import format_money
 from regionet.questionnaires.answers import validate_answers
+from regionet.questionnaires.models import Question
+from regionet.questionnaires.queries import questions_of
 
 from . import budget as budget_math
+from .models import Section
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Check:
     message: str
     # A failing blocking check keeps the application from being submitted.
     blocking: bool = True
+    # What to put right, each (text, address of the page where it is put right or "").
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def consortium_facts(application) -> rules_of_call.ConsortiumFacts:
@@ -98,6 +104,7 @@ def application_checks(application) -> list[Check]:
                 if not problems
                 else gettext("Questions to answer or correct: %(count)d")
                 % {"count": len(problems)},
+                details=_answer_problems(application, version, problems) if problems else (),
             )
         )
     rules = rules_of_call.EligibilityRules.of(application.instrument)
@@ -125,6 +132,19 @@ def application_checks(application) -> list[Check]:
             % {"total": format_money(totals.total_costs, currency)},
         )
     )
+    if totals.net_costs <= 0:
+        # Shares of nothing say nothing: an empty plan does not "cover the costs exactly".
+        checks.append(
+            Check(
+                "financing_balanced",
+                False,
+                gettext(
+                    "The financing plan is checked against the costs less income, and there "
+                    "are none yet: enter the costs in the budget first"
+                ),
+            )
+        )
+        return checks
     financing = financing_check(application, totals)
     checks.append(
         Check(
@@ -163,10 +183,65 @@ def application_checks(application) -> list[Check]:
     return checks
 
 
+def _answer_problems(application, version, problems) -> tuple[tuple[str, str], ...]:
+    """Each problem of the answers (its message names the question), with the address of the
+    question on its section page (a file question: on the attachments page)."""
+    questions = {question.key: question for question in questions_of(version)}
+    details = []
+    for key, messages in problems.items():
+        question = questions.get(key)
+        address = ""
+        if question is not None and question.kind == Question.Kind.FILE:
+            address = reverse("applications:attachments", kwargs={"pk": application.pk})
+            address += f"?question={key}#id_file"
+        elif question is not None:
+            address = reverse(
+                "applications:answers",
+                kwargs={"pk": application.pk, "section": question.section_id},
+            )
+            address += f"#id_{key}"
+        details.extend((message, address) for message in messages)
+    return tuple(details)
+
+
 def _percent(value) -> str:
     if value is None:
         return "–"
     return format_decimal(value, format="#,##0.##", locale=(get_language() or "fi")[:2])
+
+
+# A change to the first section can make a check fail that only the others can put right:
+# the costs decide what the financing plan must cover (financing_balanced, aid_share,
+# own_financing). The financing plan alone can always be put right within a fixed budget.
+OPENED_WITH = {Section.BUDGET: (Section.FINANCING,)}
+
+
+def sections_opened_together(application, items) -> list[str]:
+    """``items`` (section codes a completion request names) with the sections whose checks
+    depend on them, so that no applicant is left with a failing check in a locked section.
+
+    The budget opens the financing plan (``OPENED_WITH``); a questionnaire section with file
+    questions opens the attachments, where those questions are answered.
+    """
+    opened = set(items)
+    for item in items:
+        opened.update(OPENED_WITH.get(item, ()))
+    answer_sections = [
+        int(item.split(":", 1)[1])
+        for item in opened
+        if item.startswith("answers:") and item.split(":", 1)[1].isdigit()
+    ]
+    if (
+        answer_sections
+        and application.questionnaire_version_id is not None
+        and Question.objects.filter(
+            version_id=application.questionnaire_version_id,
+            section_id__in=answer_sections,
+            kind=Question.Kind.FILE,
+        ).exists()
+    ):
+        opened.add(Section.ATTACHMENTS)
+    return sorted(str(item) for item in opened)
 
 
 def can_submit(checks) -> bool:

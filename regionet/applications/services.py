@@ -32,7 +32,7 @@ from regionet.texts import text_problems
 
 from . import budget as budget_math
 from . import limits, notices
-from .eligibility import application_checks
+from .eligibility import application_checks, sections_opened_together
 from .models import (
     TRANSITIONS,
     Application,
@@ -1003,9 +1003,10 @@ def request_completion(application, *, items, closes_at, message="", by, now=Non
     application = _locked(application)
     _require_officer(application, by)
     _check_transition(application, ApplicationState.COMPLETION_REQUESTED)
-    items = sorted(set(items))
     if not items:
         raise ApplicationError(gettext("Name at least one part to complete."))
+    # The sections whose checks depend on the named ones are opened with them.
+    items = sections_opened_together(application, items)
     if closes_at <= now:
         raise ApplicationError(gettext("The deadline must be in the future."))
     request = CompletionRequest.objects.create(
@@ -1019,7 +1020,11 @@ def request_completion(application, *, items, closes_at, message="", by, now=Non
         items=items,
     )
     application.state = ApplicationState.COMPLETION_REQUESTED
-    application.save(update_fields=["state"])
+    # The opened parts are "to complete" until the applicant marks them complete again.
+    application.completed_sections = {
+        code: done for code, done in application.completed_sections.items() if code not in items
+    }
+    application.save(update_fields=["state", "completed_sections"])
     record(by, "application.completion_requested", application, request=request.pk, items=items)
     notices.completion_requested(request)
     return request

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from regionet.programmes import deadlines
+from regionet.programmes.models import Instrument, Phase
 from regionet.programmes.money import format_money
 from regionet.programmes.queries import published_calls
 from regionet.questionnaires.answers import is_empty
@@ -42,6 +43,7 @@ from .models import (
     BudgetRow,
     CompletionRequest,
     CostCategory,
+    FullPhaseInvitation,
     IncomeRow,
     Partner,
     Section,
@@ -115,6 +117,50 @@ def _application_deadline(application, now, completion_request=None) -> Deadline
     return _deadline(application.phase.closes_at, time_zone, now)
 
 
+# --- Invitations to the full application -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """An idea application's invitation to the full phase as the applicant's pages show it."""
+
+    idea: Application
+    phase: object
+    deadline: Deadline
+    opens: str
+    is_open: bool
+    full_application_id: int | None
+    # Whether this user can start the full application now (the coordinator's members).
+    can_start: bool
+
+
+def _invitation_view(idea, invitation, full_application_id, is_coordinated, now):
+    if invitation is None:
+        return None
+    phase = invitation.phase
+    time_zone = idea.phase.call.programme.time_zone
+    is_open = phase.is_open(now)
+    return InvitationView(
+        idea=idea,
+        phase=phase,
+        deadline=_deadline(phase.closes_at, time_zone, now),
+        opens=deadlines.format_deadline(phase.opens_at, time_zone, _language()),
+        is_open=is_open,
+        full_application_id=full_application_id,
+        can_start=is_coordinated and is_open and full_application_id is None,
+    )
+
+
+def _full_applications():
+    """The full application started from an idea (``OuterRef("pk")``), unless withdrawn."""
+    return Subquery(
+        Application.objects.filter(idea=OuterRef("pk"))
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+
+
 # --- My applications --------------------------------------------------------------------
 
 
@@ -133,7 +179,8 @@ def my_applications(request):
                 )
             )
         )
-        .select_related("phase__call__programme", "instrument", "coordinator")
+        .select_related("phase__call__programme", "instrument", "coordinator", "invitation__phase")
+        .annotate(full_application_id=_full_applications())
         .prefetch_related(
             Prefetch(
                 "completion_requests",
@@ -144,11 +191,21 @@ def my_applications(request):
         .order_by("-updated_at", "-pk")
     )
     groups = {state: [] for state in ApplicationState}
+    invitations = []
     for application in applications:
         request_ = application.open_requests[0] if application.open_requests else None
         application.deadline = _application_deadline(application, now, request_)
         application.is_coordinated = application.coordinator_id in organisation_ids
         groups[ApplicationState(application.state)].append(application)
+        invitation = _invitation_view(
+            application,
+            getattr(application, "invitation", None),
+            application.full_application_id,
+            application.is_coordinated,
+            now,
+        )
+        if invitation is not None and application.state != ApplicationState.WITHDRAWN:
+            invitations.append(invitation)
     pending = (
         Partner.objects.filter(
             organisation_id__in=organisation_ids,
@@ -167,6 +224,7 @@ def my_applications(request):
             + groups[ApplicationState.COMPLETION_REQUESTED],
             "withdrawn": groups[ApplicationState.WITHDRAWN],
             "pending_partnerships": list(pending),
+            "invitations": invitations,
             "has_organisations": bool(organisation_ids),
         },
     )
@@ -228,6 +286,9 @@ class Task:
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    # Once submitted: a part as received, or one a completion request opened again.
+    SUBMITTED = "submitted"
+    TO_COMPLETE = "to_complete"
 
     code: str
     title: str
@@ -241,6 +302,8 @@ class Task:
             self.NOT_STARTED: gettext("Not started"),
             self.IN_PROGRESS: gettext("In progress"),
             self.COMPLETED: gettext("Completed"),
+            self.SUBMITTED: pgettext("part of an application", "Submitted"),
+            self.TO_COMPLETE: gettext("To complete"),
         }[self.status]
 
     @property
@@ -285,9 +348,13 @@ def _section_facts(application) -> dict:
     )
 
 
-def _tasks(application, user, sections) -> list[Task]:
+def _tasks(application, user, sections, completion_request=None) -> list[Task]:
+    """The parts of the application with their status: a draft's progress, or once submitted
+    "Submitted", and "To complete" for the parts an open completion request names."""
     facts = _section_facts(application)
     allowed = services.editable_sections(application, user)
+    submitted = application.first_submitted_at is not None
+    requested = set(completion_request.items) if completion_request is not None else set()
     has_data = {
         Section.BASICS: bool(
             application.title or application.summary or application.theme_id or application.zone_id
@@ -323,7 +390,12 @@ def _tasks(application, user, sections) -> list[Task]:
     )
     tasks = []
     for code, title, url in parts:
-        if application.completed_sections.get(code):
+        if submitted and code not in requested:
+            status = Task.SUBMITTED
+        elif submitted:
+            completed = application.completed_sections.get(code)
+            status = Task.COMPLETED if completed else Task.TO_COMPLETE
+        elif application.completed_sections.get(code):
             status = Task.COMPLETED
         elif has_data.get(code) or application.section_version(code):
             status = Task.IN_PROGRESS
@@ -375,6 +447,19 @@ def detail(request, pk):
         else None
     )
     organisation_ids = _organisation_ids(user)
+    invitation = None
+    if application.phase.kind == Phase.Kind.IDEA and application.first_submitted_at is not None:
+        invitation = _invitation_view(
+            application,
+            FullPhaseInvitation.objects.filter(idea=application).select_related("phase").first(),
+            Application.objects.filter(idea=application)
+            .exclude(state=ApplicationState.WITHDRAWN)
+            .values_list("pk", flat=True)
+            .order_by("pk")
+            .first(),
+            application.coordinator_id in organisation_ids,
+            now,
+        )
     unconfirmed = [
         partner
         for partner in application.partners.select_related("organisation")
@@ -388,7 +473,9 @@ def detail(request, pk):
             "programme": application.phase.call.programme,
             "deadline": _application_deadline(application, now, completion_request),
             "phase_deadline": _application_deadline(application, now),
-            "tasks": _tasks(application, user, sections) if application.is_editable else [],
+            "tasks": _tasks(application, user, sections, completion_request)
+            if application.state != ApplicationState.WITHDRAWN
+            else [],
             "completion_request": completion_request,
             "requested_items": _item_labels(
                 completion_request.items, sections, application.questionnaire_version
@@ -399,6 +486,7 @@ def detail(request, pk):
                 application, list(application.submissions.defer("content").order_by("number"))
             ),
             "unconfirmed_partnerships": unconfirmed,
+            "invitation": invitation,
             "is_coordinator": application.coordinator_id in organisation_ids,
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "withdrawn_at": application.withdrawn_at
@@ -534,17 +622,26 @@ def _summary(application, user) -> list[SummarySection]:
             multiline=True,
             missing=not application.summary,
         ),
-        Row(
-            gettext("Theme"),
-            application.theme.name if application.theme else _not_given(),
-            missing=application.theme is None,
-        ),
-        Row(
-            gettext("Development zone"),
-            application.zone.name if application.zone else _not_given(),
-            missing=application.zone is None,
-        ),
     ]
+    # A thematic network has a theme and a development zone a zone (as on the basics page):
+    # the other row does not apply to the instrument.
+    kind = application.instrument.kind
+    if kind == Instrument.Kind.THEMATIC_NETWORK or application.theme is not None:
+        basics.rows.append(
+            Row(
+                gettext("Theme"),
+                application.theme.name if application.theme else _not_given(),
+                missing=application.theme is None,
+            )
+        )
+    if kind == Instrument.Kind.DEVELOPMENT_ZONE or application.zone is not None:
+        basics.rows.append(
+            Row(
+                gettext("Development zone"),
+                application.zone.name if application.zone else _not_given(),
+                missing=application.zone is None,
+            )
+        )
     summary.append(basics)
 
     consortium = SummarySection(

@@ -201,6 +201,11 @@ def section_choices(application) -> list[tuple[str, str]]:
 class CompletionRequestForm(StatedLimitsMixin, LocalDeadlineMixin, forms.Form):
     items = forms.MultipleChoiceField(
         label=_("Parts the applicant may complete"),
+        help_text=_(
+            "Parts whose checks depend on each other are opened together: the budget opens "
+            "the financing plan, which must cover the costs, and questions answered with a "
+            "file open the attachments."
+        ),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one part to complete.")},
     )

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from regionet.programmes.money import MoneyField
 from regionet.texts import state_limit
 
 from .answers import is_empty
@@ -76,7 +77,9 @@ def field_for(question) -> forms.Field:
         widget = forms.Textarea(attrs={"rows": 6}) if question.kind == Kind.LONG_TEXT else None
         field = forms.CharField(max_length=question.text_limit, widget=widget, **common)
         return state_limit(field, single_line=question.kind == Kind.SHORT_TEXT)
-    if question.kind in (Kind.NUMBER, Kind.MONEY):
+    if question.kind == Kind.MONEY:
+        return MoneyField(min_value=question.min_value, max_value=question.max_value, **common)
+    if question.kind == Kind.NUMBER:
         return forms.DecimalField(
             max_digits=14,
             decimal_places=2,
@@ -121,6 +124,12 @@ def _initial(question, value):
     """A stored answer as the initial value of its field."""
     if question.kind == Kind.YES_NO and isinstance(value, bool):
         return YES if value else NO
+    if question.kind == Kind.MONEY and isinstance(value, str):
+        # Stored as "1250.50": shown as the page's language writes amounts.
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
     return value
 
 

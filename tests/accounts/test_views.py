@@ -113,11 +113,12 @@ def test_invalid_registration_lists_errors_in_finnish(client):
         registration_data(business_id="0112038-8", home_municipality="999", name_fi=""),
     )
     assert response.status_code == 200
+    # Each entry names its field, whatever its message says.
     assert error_summary(response) == [
-        "Anna organisaation nimi suomeksi tai ruotsiksi.",
-        "Y-tunnus 0112038-8 ei kelpaa: sen tarkistusmerkki (viimeinen numero) ei täsmää "
-        "muihin numeroihin. Tarkista tunnus.",
-        "Suomessa ei ole kuntaa, jonka koodi on 999.",
+        "Nimi suomeksi: Anna organisaation nimi suomeksi tai ruotsiksi.",
+        "Y-tunnus: Y-tunnus 0112038-8 ei kelpaa: sen tarkistusmerkki (viimeinen numero) ei "
+        "täsmää muihin numeroihin. Tarkista tunnus.",
+        "Kotikunta: Suomessa ei ole kuntaa, jonka koodi on 999.",
     ]
     body = response.content.decode()
     assert '<a href="#id_business_id">' in body
@@ -135,10 +136,11 @@ def test_invalid_registration_lists_errors_in_swedish(client):
         registration_data(business_id="212000-0143", home_municipality="091", name_fi="Nimi"),
     )
     assert error_summary(response) == [
-        "Ange organisationens namn på svenska.",
-        "Organisationsnumret 212000-0143 är inte giltigt: dess kontrollsiffra (den sista "
-        "siffran) stämmer inte med de andra siffrorna. Kontrollera numret.",
-        "Det finns ingen kommun i Sverige med koden 091.",
+        "Namn på svenska: Ange organisationens namn på svenska.",
+        "Organisationsnummer: Organisationsnumret 212000-0143 är inte giltigt: dess "
+        "kontrollsiffra (den sista siffran) stämmer inte med de andra siffrorna. Kontrollera "
+        "numret.",
+        "Hemkommun: Det finns ingen kommun i Sverige med koden 091.",
     ]
 
 
@@ -149,7 +151,7 @@ def test_duplicate_registration_names_the_existing_organisation(client):
         url("accounts:organisation_register", "fi", country="fi"), registration_data()
     )
     assert error_summary(response) == [
-        "Tunnuksella 0112038-9 on jo rekisteröity organisaatio Regionetiin: Olemassa Oy. "
+        "Y-tunnus: Tunnuksella 0112038-9 on jo rekisteröity organisaatio Regionetiin: Olemassa Oy. "
         "Pyydä sen pääkäyttäjää kutsumaan sinut jäseneksi."
     ]
     assert Organisation.objects.count() == 1
@@ -244,7 +246,7 @@ def test_invalid_invitation_rerenders_the_page_with_errors(client):
     )
     assert response.status_code == 200
     assert error_summary(response) == [
-        f"{admin.user.email} is already a member of the organisation {admin.organisation.name}."
+        f"E-mail address of the person to invite: {admin.user.email} is already a member of the organisation {admin.organisation.name}."
     ]
     assert Invitation.objects.count() == 0
 

@@ -3,6 +3,7 @@ request the work in progress stays the applicants' own, the request ends at its 
 when the officer closes it, and a submit checks the answers the submitter saw under the lock."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -13,9 +14,18 @@ from django.utils import timezone
 
 from regionet.accounts.models import Organisation
 from regionet.applications import services
-from regionet.applications.models import ApplicationState, Section, Submission
+from regionet.applications.eligibility import application_checks, sections_opened_together
+from regionet.applications.models import ApplicationState, CostCategory, Section, Submission
 from regionet.applications.uploads import check_upload
-from tests.factories import AttachmentFactory, FunderFactory, eligible_draft
+from regionet.questionnaires.models import Question
+from tests.factories import (
+    AttachmentFactory,
+    FunderFactory,
+    QuestionFactory,
+    QuestionnaireVersionFactory,
+    SectionFactory,
+    eligible_draft,
+)
 from tests.factories.documents import make_pdf
 
 from .conftest import member_of, officer_of
@@ -182,3 +192,79 @@ def test_the_completion_email_names_the_parts_in_the_applicants_language(
     assert "- Budjetti\n" in message.body
     assert "- Osallistuvat kunnat\n" in message.body
     assert "budget" not in message.body
+    assert "- Rahoitussuunnitelma\n" in message.body
+
+
+# --- A completion request never leaves a check the applicant cannot put right -------------
+
+
+def test_completing_the_budget_opens_the_financing_plan_so_the_applicant_is_not_stuck(
+    english,
+):
+    """The officer asks for the budget only; the applicant adds 3 000,00 € of travel costs,
+    which the financing plan must then cover: it is opened with the budget, so the
+    applicant puts it right and submits (before, it stayed locked and the check failed)."""
+    application, _officer = submitted_with_request([Section.BUDGET])
+    coordinator = application.created_by
+    assert services.open_completion_request(application).items == [
+        Section.BUDGET,
+        Section.FINANCING,
+    ]
+    year = application.phase.call.programme.first_year
+    costs = {
+        (row.year, row.category): row.amount
+        for row in application.budget_rows.exclude(category=CostCategory.INDIRECT)
+    }
+    costs[(year, CostCategory.TRAVEL)] = Decimal("3000.00")
+    services.save_section(
+        application,
+        Section.BUDGET,
+        {"costs": costs, "income": []},
+        base_version=application.section_version(Section.BUDGET),
+        by=coordinator,
+    )
+    application.refresh_from_db()
+    failing = [check.code for check in application_checks(application) if not check.passed]
+    assert failing == ["financing_balanced", "own_financing"]
+
+    services.save_section(
+        application,
+        Section.FINANCING,
+        {
+            "aid_requested": Decimal("80000.00"),
+            "own_financing": Decimal("23000.00"),
+            "other_public_funding": Decimal("0.00"),
+        },
+        base_version=application.section_version(Section.FINANCING),
+        by=coordinator,
+    )
+    application.refresh_from_db()
+    submission = services.submit_application(application, by=coordinator)
+
+    assert (submission.number, submission.content["financing"]["own_financing"]) == (
+        2,
+        "23000.00",
+    )
+    assert Submission.objects.get(pk=submission.pk).application.state == (
+        ApplicationState.SUBMITTED
+    )
+
+
+def test_questions_answered_by_a_file_open_the_attachments_with_their_section(english):
+    application = eligible_draft()
+    section = SectionFactory(version=QuestionnaireVersionFactory(), order=1)
+    QuestionFactory(section=section, key="work_plan", kind=Question.Kind.FILE, order=1)
+    plain = SectionFactory(version=section.version, order=2)
+    QuestionFactory(section=plain, key="goals", kind=Question.Kind.SHORT_TEXT, order=1)
+    application.questionnaire_version = section.version
+    application.save(update_fields=["questionnaire_version"])
+
+    assert sections_opened_together(application, [f"answers:{section.pk}"]) == [
+        f"answers:{section.pk}",
+        Section.ATTACHMENTS,
+    ]
+    assert sections_opened_together(application, [f"answers:{plain.pk}"]) == [f"answers:{plain.pk}"]
+    assert sections_opened_together(application, [Section.FINANCING, Section.BASICS]) == [
+        Section.BASICS,
+        Section.FINANCING,
+    ]

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from regionet.applications.eligibility import (
     application_checks,
@@ -118,12 +119,14 @@ def test_a_draft_without_costs_fails_the_budget_check():
     checks = {code: (passed, message) for code, passed, message in results(application)}
 
     assert checks["budget"] == (False, "The budget has costs: €0.00")
+    # An empty plan does not "cover the costs exactly", and shares of nothing are not shown.
     assert checks["financing_balanced"] == (
-        True,
-        "The financing plan covers the costs less income: €0.00 of €0.00",
+        False,
+        "The financing plan is checked against the costs less income, and there are none "
+        "yet: enter the costs in the budget first",
     )
-    assert checks["aid_share"] == (False, "Aid at most 80 % of the costs: – %")
-    assert checks["own_financing"] == (False, "Own financing at least 20 % of the costs: – %")
+    assert "aid_share" not in checks
+    assert "own_financing" not in checks
 
 
 def test_required_questions_are_checked():
@@ -137,6 +140,13 @@ def test_required_questions_are_checked():
     application.save()
 
     assert results(application)[2] == ("answers", False, "Questions to answer or correct: 1")
+    # The check names the question and links to it on its section's page.
+    (answers,) = [check for check in application_checks(application) if check.code == "answers"]
+    risks = version.questions.get(key="risks")
+    page = reverse(
+        "applications:answers", kwargs={"pk": application.pk, "section": risks.section_id}
+    )
+    assert answers.details == ((f"{risks.label}: this answer is required.", f"{page}#id_risks"),)
 
     application.answers = {"goals": "Verkosto", "risks": "Vähäiset"}
     assert results(application)[2] == ("answers", True, "Every required question is answered")

@@ -15,16 +15,19 @@ from regionet.applications.models import (
     Application,
     ApplicationState,
     PreparedSubmission,
+    Section,
     Submission,
 )
 from regionet.audit.models import AuditEvent
-from regionet.programmes.models import Phase
+from regionet.programmes import deadlines
+from regionet.programmes.models import Instrument, Phase
 from tests.factories import (
     ApplicationFactory,
     AttachmentFactory,
     MembershipFactory,
     OrganisationFactory,
     PartnerFactory,
+    PhaseFactory,
     QuestionFactory,
     QuestionnaireVersionFactory,
     SectionFactory,
@@ -303,6 +306,73 @@ def test_an_invitation_only_phase_refuses_a_consortium_not_invited(client):
     assert Application.objects.count() == 0
 
 
+# --- The invitation to the full application -------------------------------------------
+
+
+@pytest.fixture
+def invited_idea():
+    """A submitted idea application invited to the full phase, which is open for 30 days."""
+    idea = eligible_draft()
+    submitted(idea)
+    now = timezone.now()
+    PhaseFactory(
+        call=idea.phase.call,
+        kind=Phase.Kind.FULL,
+        order=idea.phase.order + 100,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=30),
+        requires_invitation=True,
+    )
+    services.invite_to_full_phase(idea, by=officer_of(idea))
+    return idea
+
+
+def test_the_applicants_pages_show_the_invitation_and_start_the_full_application(
+    client, invited_idea
+):
+    idea = invited_idea
+    full_phase = idea.invitation.phase
+    client.force_login(idea.created_by)
+    deadline = deadlines.format_deadline(full_phase.closes_at, "Europe/Helsinki", "en")
+
+    for page in (url("list"), url("detail", pk=idea.pk)):
+        response = client.get(page)
+        assert f"Deadline of the full application: {deadline}." in text(response)
+        body = response.content.decode()
+        assert f'<form method="post" action="{url("start", call=full_phase.call_id)}">' in body
+        assert f'<input type="hidden" name="phase" value="{full_phase.pk}">' in body
+    assert deadline.endswith(" Finnish time")
+
+    response = client.post(
+        url("start", call=full_phase.call_id),
+        {
+            "phase": full_phase.pk,
+            "instrument": idea.instrument_id,
+            "coordinator": idea.coordinator_id,
+            "language": idea.language,
+        },
+    )
+
+    full = Application.objects.get(phase=full_phase)
+    assert (response.status_code, response["Location"]) == (302, url("detail", pk=full.pk))
+    assert (full.idea_id, full.title) == (idea.pk, idea.title)
+    for page in (url("list"), url("detail", pk=idea.pk)):
+        body = client.get(page).content.decode()
+        assert f'<a class="button" href="{url("detail", pk=full.pk)}">' in body
+        assert "Start the full application" not in body
+
+
+def test_a_partner_sees_the_invitation_without_the_button(client, invited_idea):
+    partner = invited_idea.partners.get()
+    client.force_login(partner.confirmed_by)
+
+    response = client.get(url("detail", pk=invited_idea.pk))
+
+    assert "Invited to the full application" in text(response)
+    assert "The coordinator's members start the full application." in text(response)
+    assert "Start the full application" not in text(response)
+
+
 # --- The task list ----------------------------------------------------------------------
 
 
@@ -354,11 +424,67 @@ def test_in_a_completion_request_only_the_requested_parts_can_be_changed(
     response = client.get(url("detail", pk=application.pk))
     page = text(response)
     assert "Täydentäkää budjetin perustelut." in page
-    assert "Only these parts can be changed: Budget" in page
+    assert "Only these parts can be changed: Budget Financing plan" in page
     body = response.content.decode()
     assert f'href="{url("budget", pk=application.pk)}"' in body
     assert f'href="{url("basics", pk=application.pk)}"' not in body
     assert "Receipt of submission 1" in page
+
+
+def _statuses(response) -> dict[str, str]:
+    body = response.content.decode()
+    return dict(
+        re.findall(
+            r'<li class="task-list__item">\s*(?:<a [^>]*>|<span>)([^<]+)</.*?'
+            r'<strong class="task-list__status[^"]*"[^>]*>([^<]+)</strong>',
+            body,
+            re.S,
+        )
+    )
+
+
+def test_a_submitted_application_shows_its_parts_as_submitted(client, submitted_application):
+    application = submitted_application
+    client.force_login(application.created_by)
+
+    response = client.get(url("detail", pk=application.pk))
+
+    assert set(_statuses(response).values()) == {"Submitted"}
+    assert len(_statuses(response)) == 6
+    body = response.content.decode()
+    assert f'href="{url("budget", pk=application.pk)}"' not in body
+    assert f'href="{url("check", pk=application.pk)}"' in body
+    assert "Check and submit" not in text(response)
+
+
+def test_in_a_completion_request_the_opened_parts_are_to_complete_and_the_rest_submitted(
+    client, submitted_application
+):
+    application = submitted_application
+    application.completed_sections = dict.fromkeys(Section.values, True)
+    application.save(update_fields=["completed_sections"])
+    services.request_completion(
+        application,
+        items=[Section.BUDGET],
+        closes_at=timezone.now() + timedelta(days=5),
+        by=officer_of(application),
+    )
+    client.force_login(application.created_by)
+
+    statuses = _statuses(client.get(url("detail", pk=application.pk)))
+
+    assert statuses == {
+        "Title, summary and theme": "Submitted",
+        "Consortium": "Submitted",
+        "Participating municipalities": "Submitted",
+        "Budget": "To complete",
+        "Financing plan": "To complete",
+        "Attachments": "Submitted",
+    }
+    application.refresh_from_db()
+    services.mark_section_complete(application, Section.BUDGET, True, by=application.created_by)
+    statuses = _statuses(client.get(url("detail", pk=application.pk)))
+    assert (statuses["Budget"], statuses["Financing plan"]) == ("Completed", "To complete")
 
 
 # --- Check and submit -------------------------------------------------------------------
@@ -387,6 +513,52 @@ def test_the_check_page_lists_failing_checks_and_offers_no_submit_button(client)
     assert "✗ Not in order: The project has a summary" in page
     assert "✓ In order: The project has a title" in page
     assert "The application can be submitted once every point marked ✗ is in order." in page
+
+
+def test_the_check_page_shows_only_the_rows_that_apply_to_the_instrument(client):
+    network = ApplicationFactory()
+    zone = ApplicationFactory()
+    Instrument.objects.filter(pk=zone.instrument_id).update(kind=Instrument.Kind.DEVELOPMENT_ZONE)
+    client.force_login(network.created_by)
+    page = text(client.get(url("check", pk=network.pk)))
+    assert "Theme Not given" in page
+    assert "Development zone" not in page
+    client.force_login(zone.created_by)
+    page = text(client.get(url("check", pk=zone.pk)))
+    assert "Development zone Not given" in page
+    assert "Theme" not in page
+
+
+def test_the_check_page_names_and_links_the_questions_to_answer(client):
+    application = ApplicationFactory()
+    version = QuestionnaireVersionFactory()
+    section = SectionFactory(version=version, title_en="Goals")
+    QuestionFactory(section=section, key="goals", label_en="Goals of the network", required=True)
+    application.questionnaire_version = version
+    application.save()
+    client.force_login(application.created_by)
+
+    response = client.get(url("check", pk=application.pk))
+
+    answers = url("answers", pk=application.pk, section=section.pk)
+    assert (
+        f'<li><a href="{answers}#id_goals">Goals of the network: this answer is required.</a></li>'
+        in response.content.decode()
+    )
+
+
+def test_an_empty_financing_plan_is_not_said_to_cover_the_costs(client):
+    application = ApplicationFactory()
+    client.force_login(application.created_by)
+
+    page = text(client.get(url("check", pk=application.pk)))
+
+    assert (
+        "✗ Not in order: The financing plan is checked against the costs less income, and "
+        "there are none yet: enter the costs in the budget first" in page
+    )
+    assert "covers the costs" not in page
+    assert "Aid at most" not in page
 
 
 def test_submitting_in_time_leads_to_the_receipt(client, draft, coordinator):

@@ -193,10 +193,11 @@ def test_errors_are_summarised_linked_and_nothing_typed_is_lost(client, meeting)
     ],
 )
 def test_duplicate_is_shown_at_the_email_field(client, meeting, language, message):
+    email_label = {"fi": "Sähköpostiosoite", "sv": "E-postadress"}
     RegistrationFactory(event=meeting, email="maija@example.fi")
     response = client.post(url("events:event_detail", language, pk=meeting.pk), form_data())
     body = html.unescape(response.content.decode())
-    assert f'<a href="#id_email">{message}</a>' in body
+    assert f'<a href="#id_email">{email_label[language]}: {message}</a>' in body
     assert re.search(
         r'<ul class="field__errors errorlist" id="id_email_error">\s*<li>' + message, body
     )

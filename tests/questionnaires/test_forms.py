@@ -44,7 +44,8 @@ def test_fields_follow_the_questions_with_their_kinds_and_required_flags(version
         "contact_person": ("CharField", True),
         "cooperation_goals": ("CharField", True),
         "staff_years": ("DecimalField", False),
-        "own_financing": ("DecimalField", True),
+        # Every amount of money is typed into the site's one money field.
+        "own_financing": ("MoneyField", True),
         "starts_on": ("DateField", False),
         "focus": ("ChoiceField", True),
         "areas": ("MultipleChoiceField", False),
@@ -69,7 +70,7 @@ def test_fields_follow_the_questions_with_their_kinds_and_required_flags(version
     row = form.formsets["members"].empty_form
     assert {key: (type(f).__name__, f.required) for key, f in row.fields.items()} == {
         "organisation": ("CharField", True),
-        "share": ("DecimalField", False),
+        "share": ("MoneyField", False),
         "email": ("CharField", False),
         "DELETE": ("BooleanField", False),
     }
@@ -136,7 +137,7 @@ def test_a_valid_submission_gives_answers_that_validate(version):
         "contact_person": "Maija Meikäläinen",
         "cooperation_goals": "Verkosto",
         "staff_years": "2.5",
-        "own_financing": "12000",
+        "own_financing": "12000.00",
         "starts_on": "2021-09-01",
         "focus": "hydrogen",
         "areas": ["skills", "innovation"],
@@ -162,7 +163,11 @@ def test_required_questions_and_bad_values_are_form_errors(version):
         ]
         assert form.errors["members"] == ["members fi: tarkista rivit."]
         assert form.formsets["members"].errors[0] == {"organisation": ["Tämä kenttä vaaditaan."]}
-        assert form.errors["own_financing"] == ["Tässä luvussa saa olla enintään 2 desimaalia."]
+        # The comma is the decimal sign on a Finnish page: "1,001" is not a thousand and one.
+        assert form.errors["own_financing"] == [
+            "”1,001” olisi luku, jossa on yli kaksi desimaalia: desimaalierotin on pilkku ja "
+            "tuhannet erotetaan välilyönnillä. Tarkoititko 1\xa0001,00?"
+        ]
 
 
 def test_a_required_table_needs_a_row(version):
