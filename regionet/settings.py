@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, before the checks that send a user somewhere.
     "regionet.accounts.session_limits.SessionLimitsMiddleware",
     "regionet.accounts.middleware.RequireStaffTwoFactorMiddleware",
+    # Organisations and applications only with a verified e-mail address.
+    "regionet.accounts.verification.RequireVerifiedEmailMiddleware",
     "regionet.middleware.PrivatePagesAreNotStoredMiddleware",
 ]
 
@@ -149,10 +151,15 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
+# The link is sent at sign-up and the user may sign in before following it; acting for an
+# organisation waits for it (regionet.accounts.verification), with a page saying so.
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
+# E-mail says it is from Regionet (not from the host name); an invitation's link proves the
+# invited address to the sign-up that follows it.
+ACCOUNT_ADAPTER = "regionet.accounts.adapter.AccountAdapter"
 # Full name and the language of e-mail messages, asked at sign-up.
 ACCOUNT_SIGNUP_FORM_CLASS = "regionet.accounts.forms.SignupDetailsForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -6,6 +6,7 @@ through `user.has_perm("accounts.…", obj)`; other apps compose the predicates.
 """
 
 import rules
+from django.utils.functional import LazyObject, empty
 
 from .models import FunderRole, Membership
 
@@ -85,10 +86,34 @@ def is_funder(user, organisation):
     return organisation is not None and organisation.is_funder
 
 
-rules.add_perm("accounts.register_organisation", rules.is_authenticated)
+@rules.predicate
+def has_verified_email(user):
+    """The sign-in address is proven the user's (allauth's link, or an invitation's).
+
+    Acting for an organisation needs it: registering one, joining one, applying and every
+    page of organisations and applications (regionet.accounts.verification). Remembered on
+    the user object, which lives for one request.
+    """
+    if not user.is_authenticated:
+        return False
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    if "_has_verified_email" not in user.__dict__:
+        from allauth.account.models import EmailAddress
+
+        user.__dict__["_has_verified_email"] = EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
+    return user.__dict__["_has_verified_email"]
+
+
+rules.add_perm("accounts.act_for_organisations", has_verified_email)
+rules.add_perm("accounts.register_organisation", has_verified_email)
 rules.add_perm("accounts.view_organisation", is_organisation_member)
 rules.add_perm("accounts.view_members", is_organisation_member)
-rules.add_perm("accounts.manage_members", is_organisation_admin)
+rules.add_perm("accounts.manage_members", is_organisation_admin & has_verified_email)
 # Who is a funder's staff: its administrators, and the platform administrator (users).
 rules.add_perm(
     "accounts.manage_funder_roles",

@@ -58,6 +58,10 @@ INVITATION_ERRORS = {
     "wrong_user": _(
         "This invitation was sent to %(email)s. Sign in with that e-mail address to accept it."
     ),
+    "unverified": _(
+        "Verify your e-mail address %(email)s before you accept the invitation: open the "
+        "link we sent to it, or send a new link."
+    ),
     "already_member": _("You are already a member of the organisation %(organisation)s."),
 }
 
@@ -226,7 +230,9 @@ def register_organisation(
     For an organisation of type municipality the home municipality is the municipality
     itself: the organisation is tied to it, and missing names are taken from it.
     Raises ValidationError (keyed by field) for bad input; nothing is saved then.
+    `by` needs a verified e-mail address (PermissionDenied otherwise).
     """
+    _require(by, "accounts.register_organisation", None)
     names = organisation_names(
         type, home_municipality, {"fi": name_fi, "sv": name_sv, "en": name_en}
     )
@@ -248,6 +254,9 @@ def register_organisation(
         name_sv=names["sv"],
         name_en=names["en"],
     )
+    # The model's own rules (business ID, lengths, choices); uniqueness was checked above
+    # with messages that name the organisation, and the database holds it under races.
+    organisation.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             organisation.save()
@@ -354,17 +363,22 @@ def find_invitation(token):
 
 
 def user_emails(user):
-    """The addresses that identify `user`: the sign-in address and every verified address."""
+    """The addresses proven to be `user`'s: every verified address (allauth's).
+
+    An address typed at sign-up and never verified proves nothing: anyone can type one.
+    """
     from allauth.account.models import EmailAddress
 
-    emails = {normalise_email(user.email)}
-    emails.update(
-        normalise_email(e)
-        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+    return {
+        normalise_email(email)
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
             "email", flat=True
         )
-    )
-    return emails
+    }
+
+
+def _is_sign_in_address(user, email):
+    return normalise_email(user.email) == normalise_email(email)
 
 
 def check_invitation(invitation, user, now=None):
@@ -384,8 +398,9 @@ def check_invitation(invitation, user, now=None):
     if user is None:
         return
     if normalise_email(invitation.email) not in user_emails(user):
+        code = "unverified" if _is_sign_in_address(user, invitation.email) else "wrong_user"
         raise InvitationError(
-            INVITATION_ERRORS["wrong_user"], code="wrong_user", params={"email": invitation.email}
+            INVITATION_ERRORS[code], code=code, params={"email": invitation.email}
         )
     if Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
         raise InvitationError(
@@ -399,8 +414,8 @@ def check_invitation(invitation, user, now=None):
 def accept_invitation(*, token, user, now=None):
     """Make `user` a member of the invitation's organisation with the invited role.
 
-    The invitation must be pending and addressed to the user's sign-in address or one of
-    their verified addresses. Raises InvitationError (with a `code`) otherwise.
+    The invitation must be pending and addressed to one of the user's verified addresses.
+    Raises InvitationError (with a `code`) otherwise.
     """
     now = now or timezone.now()
     invitation = None

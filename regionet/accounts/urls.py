@@ -25,6 +25,7 @@ urlpatterns = [
         views.RemoveMemberView.as_view(),
         name="remove_member",
     ),
+    path("verify-email/", views.SendVerificationView.as_view(), name="send_verification"),
     path(
         "invitations/<str:token>/",
         views.AcceptInvitationView.as_view(),

@@ -1,16 +1,23 @@
 """Pages for organisations: my organisations, registration, members, invitations."""
 
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_for_user,
+)
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from . import geography, queries, services
+from .adapter import remember_invited_email
 from .forms import COUNTRY_TEXTS, InvitationForm, OrganisationRegistrationForm
 from .models import Invitation, Membership
 
@@ -261,5 +268,50 @@ class AcceptInvitationView(TemplateView):
             problem = error
             if error.code == "invalid":
                 status = 404
+        else:
+            if user is None:
+                # The link reached the invited mailbox: a sign-up with that address that
+                # follows it is verified (allauth's way for invitations).
+                remember_invited_email(self.request, invitation.email)
         context = self.get_context_data(invitation=invitation, problem=problem)
         return self.render_to_response(context, status=status)
+
+
+def verify_email_required(request):
+    """The page in front of organisations and applications while the address is not
+    verified (regionet.accounts.verification): what to do, and a button to get a new link."""
+    return render(
+        request,
+        "accounts/verify_email_required.html",
+        {"email": request.user.email, "next": request.get_full_path()},
+        status=403,
+    )
+
+
+class SendVerificationView(LoginRequiredMixin, View):
+    """Sends the verification link again and returns to the page that asked for it.
+
+    allauth sends it (at most once in three minutes an address) and says so in a message.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm(
+            "accounts.act_for_organisations"
+        ) and not send_verification_email_for_user(request, request.user):
+            messages.info(
+                request,
+                _(
+                    "A link was sent to %(email)s a moment ago. Look for it in your inbox, "
+                    "and in the spam folder."
+                )
+                % {"email": request.user.email},
+            )
+        next_url = request.POST.get("next", "")
+        # Only a path of this site: redirect() would read any other word as a view's name.
+        if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("portal:dashboard")
+        return redirect(next_url)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from regionet.accounts.models import Organisation
+from regionet.accounts.verification import unverified_message
 from regionet.audit.services import record
 from regionet.places.models import Municipality
 from regionet.programmes import deadlines
@@ -158,6 +159,8 @@ def start_problems(phase: Phase, instrument, coordinator: Organisation, by, now=
     """Why ``by`` cannot start an application of ``coordinator`` here; empty when they can."""
     now = _now(now)
     problems = []
+    if not by.has_perm("accounts.act_for_organisations"):
+        problems.append(unverified_message())
     if coordinator.pk not in _member_organisations(by):
         problems.append(gettext("You are not a member of this organisation."))
     if coordinator.is_funder:

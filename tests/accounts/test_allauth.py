@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -12,6 +11,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
@@ -67,7 +67,6 @@ def test_entrance_pages_render_in_the_site_layout(client, language, name):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_signed_in_account_pages_render(client, language):
     user = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     sign_in(client, user, language)
     page = client.get(url("account_reauthenticate", language))
     assert page.status_code == 200
@@ -82,7 +81,6 @@ def test_signed_in_account_pages_render(client, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_mfa_pages_of_a_user_with_totp_render(client, language):
     user = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     response = client.post(
@@ -158,7 +156,6 @@ def test_wrong_password_shows_the_error_summary(client):
 
 def test_activate_totp_end_to_end(client):
     user = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     sign_in(client, user)
     reauthenticate(client)
     page = client.get(url("mfa_activate_totp"))
@@ -184,3 +181,70 @@ def test_allauth_template_overrides_are_in_effect():
     from regionet.accounts.checks import allauth_templates_are_overridden
 
     assert allauth_templates_are_overridden(None) == []
+
+
+# --- English in sentence case, as the rest of the site (issue 11, item 34) -----------------
+
+
+def heading_and_title(response):
+    body = response.content.decode()
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)[1]
+    title = re.search(r"<title>(.*?)</title>", body, re.S)[1]
+    return re.sub(r"\s+", " ", h1).strip(), re.sub(r"\s+", " ", title).strip()
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [("account_login", "Sign in"), ("account_signup", "Create account")],
+)
+def test_english_entrance_pages_are_in_sentence_case(client, name, heading):
+    response = client.get(url(name, "en"))
+    h1, title = heading_and_title(response)
+    assert h1 == heading
+    assert title.startswith(f"{heading} ")
+    body = response.content.decode()
+    for title_case in ("Sign In", "Sign Up", "Signup", "Forgot Password", "Remember Me"):
+        assert title_case not in body, title_case
+
+
+def test_english_two_factor_page_is_in_sentence_case(client):
+    user = UserFactory()
+    sign_in(client, user)
+    response = client.get(url("mfa_index", "en"))
+    h1, title = heading_and_title(response)
+    assert h1 == "Two-factor authentication"
+    assert title.startswith("Two-factor authentication ")
+    body = response.content.decode()
+    for title_case in ("Two-Factor Authentication", "Authenticator App", "Recovery Codes"):
+        assert title_case not in body, title_case
+
+
+def test_finnish_pages_keep_allauths_finnish(client):
+    h1, _title = heading_and_title(client.get(url("account_login", "fi")))
+    assert h1 == "Kirjaudu sisään"
+
+
+# --- E-mail from Regionet, with links to where the site runs (issue 11, item 20) -----------
+
+
+def test_sign_up_email_greets_from_regionet_and_links_to_the_host_it_was_asked_on(client):
+    response = client.post(
+        url("account_signup", "fi"),
+        {
+            "email": "uusi@example.fi",
+            "full_name": "Uusi Käyttäjä",
+            "preferred_language": "fi",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        HTTP_HOST="127.0.0.1:8200",
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.subject == "[Regionet] Vahvista sähköpostiosoitteesi"
+    assert message.body.startswith("Tervehdys Regionet-palvelusta!")
+    assert "127.0.0.1:8200!" not in message.body
+    links = re.findall(r"https?://\S+", message.body)
+    assert len(links) == 1
+    assert re.fullmatch(r"http://127\.0\.0\.1:8200/fi/accounts/confirm-email/[^/\s]+/", links[0])
+    assert message.body.endswith("Kiitos, että käytät Regionet-palvelua!\n127.0.0.1:8200")

@@ -174,7 +174,8 @@ def test_organisation_list_query_count_does_not_grow(client, django_assert_num_q
     user = UserFactory()
     client.force_login(user)
     MembershipFactory(user=user)
-    with django_assert_num_queries(4) as captured:
+    # Session, user, verified address, memberships.
+    with django_assert_num_queries(5) as captured:
         client.get(url("accounts:organisation_list"))
     for _ in range(5):
         organisation = MembershipFactory(user=user).organisation
@@ -188,7 +189,7 @@ def test_member_list_query_count_does_not_grow(client, django_assert_num_queries
     admin = MembershipFactory(role="admin")
     organisation = admin.organisation
     client.force_login(admin.user)
-    with django_assert_num_queries(8) as captured:
+    with django_assert_num_queries(9) as captured:
         client.get(url("accounts:organisation_detail", pk=organisation.pk))
     MembershipFactory.create_batch(5, organisation=organisation)
     InvitationFactory.create_batch(3, organisation=organisation)

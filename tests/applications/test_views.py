@@ -154,14 +154,15 @@ def test_the_list_asks_the_same_number_of_queries_for_one_and_five_applications(
     phase = open_phase()
     ApplicationFactory(phase=phase, coordinator=organisation, created_by=user)
     client.force_login(user)
-    with django_assert_num_queries(7):
+    # One of them asks whether the user's address is verified (accounts.verification).
+    with django_assert_num_queries(8):
         assert client.get(url("list")).status_code == 200
     for _ in range(2):
         ApplicationFactory(phase=phase, coordinator=organisation, created_by=user)
     # Two more as a partner, one of them still to confirm.
     PartnerFactory(organisation=organisation, confirmed_at=timezone.now())
     pending = PartnerFactory(organisation=organisation)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url("list"))
     body = response.content.decode()
     assert len(re.findall(r'href="/en/applications/\d+/"', body)) == 5

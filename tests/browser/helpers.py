@@ -138,6 +138,15 @@ def plain_text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
+def open_verification_link(page, demo_server, email_address: str):
+    """Open the e-mail verification link sent at sign-up (allauth's page with its Confirm
+    button); the link must point where the demo runs."""
+    (message,) = messages_to(demo_server["mail_dir"], email_address)
+    (link,) = re.findall(r"https?://\S+/accounts/confirm-email/\S+/", plain_text(message))
+    assert link.startswith(demo_server["url"] + "/"), link
+    page.goto(link)
+
+
 # The 30-second TOTP step whose code each staff account last sent: the server refuses a code
 # used once already (allauth's replay protection), so a second sign-in waits for a new one.
 _TOTP_STEP_USED: dict[str, int] = {}

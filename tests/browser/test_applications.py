@@ -41,6 +41,7 @@ from .helpers import (
     new_email,
     new_page,
     new_password,
+    open_verification_link,
     sign_in,
     sign_in_with_code,
     signed_in_as,
@@ -155,14 +156,15 @@ def save_and_return(page):
 # --- 1. The whole way with the keyboard only ------------------------------------------------
 
 
-def test_new_applicant_applies_with_the_keyboard_only(page):
+def test_new_applicant_applies_with_the_keyboard_only(page, demo_server):
     """Sign up, register an organisation, start, fill in and submit an idea application with
     Tab, Shift+Tab, Enter, Space, the arrow keys and typing: no mouse. Each page is entered by
     its skip link, as a keyboard user would, and has no axe-core violations."""
     language = "fi"
     email, password = new_email("nappaimisto"), new_password()
 
-    # Sign up: e-mail verification is optional in the demo, so the account is signed in at once.
+    # Sign up: the account is signed in at once; acting for an organisation waits for the
+    # e-mail address to be verified.
     page.goto(url(language, "portal:home"))
     follow_link(
         page, page.get_by_role("banner").get_by_role("link", name=t(language, "Create account"))
@@ -176,6 +178,10 @@ def test_new_applicant_applies_with_the_keyboard_only(page):
     press_button(page, page.get_by_role("button", name=t(language, "Sign Up"), exact=True))
     expect(page).to_have_url(at(url(language, "portal:dashboard")))
     expect(signed_in_as(page, language, email)).to_be_visible()
+    open_verification_link(page, demo_server, email)
+    skip_to_main(page)
+    press_button(page, page.get_by_role("main").get_by_role("button", name=t(language, "Confirm")))
+    expect(page).to_have_url(at(url(language, "portal:dashboard")))
 
     # Register a development organisation in Oulu, with a valid business ID.
     skip_to_main(page)

@@ -15,6 +15,7 @@ from .helpers import (
     new_email,
     new_page,
     new_password,
+    open_verification_link,
     plain_text,
     sign_in,
     sign_up,
@@ -74,7 +75,7 @@ def sign_up_with_keyboard(page, email, password, full_name):
     raise AssertionError(f"Tab never reached the sign-up button; fields reached: {typed}")
 
 
-def test_new_applicant_signs_up_and_registers_an_organisation(page):
+def test_new_applicant_signs_up_and_registers_an_organisation(page, demo_server):
     email = new_email("uusi-hakija")
     page.goto(url("fi", "portal:home"))
     page.get_by_role("banner").get_by_role("link", name=t("fi", "Create account")).click()
@@ -83,6 +84,15 @@ def test_new_applicant_signs_up_and_registers_an_organisation(page):
 
     expect(page).to_have_url(at(url("fi", "portal:dashboard")))
     expect(signed_in_as(page, "fi", email)).to_be_visible()
+
+    # Acting for an organisation waits for the address to be verified: the page says so.
+    page.get_by_role("link", name=t("fi", "Register an organisation")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("fi", "Verify your e-mail address"))
+    expect(page.get_by_role("main")).to_contain_text(email)
+    assert_accessible(page, "fi")
+    open_verification_link(page, demo_server, email)
+    page.get_by_role("main").get_by_role("button", name=t("fi", "Confirm")).click()
+    expect(page).to_have_url(at(url("fi", "portal:dashboard")))
 
     page.get_by_role("link", name=t("fi", "Register an organisation")).click()
     page.get_by_role("link", name=re.compile("Y-tunnus")).click()

@@ -114,3 +114,11 @@ def test_every_demo_account_with_staff_rights_has_totp_and_a_valid_password(demo
     assert "yllapitaja@regionet.example" in with_rights
     for user in User.objects.all():
         validate_password(services.DEMO_PASSWORD, user)
+
+
+def test_every_demo_account_has_a_verified_address(demo):
+    """Acting for an organisation needs one (issue 11, item 13): the demo's accounts can."""
+    users = User.objects.order_by("email")
+    assert [user.has_perm("accounts.act_for_organisations") for user in users] == [True] * len(
+        services.ACCOUNTS
+    )

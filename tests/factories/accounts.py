@@ -5,6 +5,7 @@ Organisations live in the real reference geography that the test database import
 """
 
 import factory
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.utils import timezone
 
@@ -66,6 +67,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name", locale="fi_FI")
     preferred_language = "fi"
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_verified(user, create, extracted, **kwargs):
+        """The sign-in address is verified, as every real user's is before they act for an
+        organisation; ``UserFactory(email_verified=False)`` leaves it unverified."""
+        if create:
+            EmailAddress.objects.create(
+                user=user, email=user.email, primary=True, verified=extracted is not False
+            )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
