@@ -2,21 +2,24 @@
 data ``services.save_section`` (and the consortium and attachment doors) take.
 
 Drafts are saved half-finished, so nothing here is required that the submission check
-(``eligibility.application_checks``) asks for later. Amounts are read by the page's language
-with the site's one money field (``programmes.money.MoneyField``): "1 250,50" in Finnish and
-Swedish, "1,250.50" in English.
+(``eligibility.application_checks``) asks for later. Amounts are typed as people write them:
+"1 250,50" in Finnish and Swedish, "1,250.50" in English, and "1250.50" everywhere.
 """
 
+import dataclasses
+import re
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regionet.accounts.business_ids import NORMALISERS
 from regionet.accounts.models import Organisation
 from regionet.places.models import MunicipalityPeriod, valid_in_year
 from regionet.programmes.models import Instrument
-from regionet.programmes.money import MoneyField
 from regionet.questionnaires.forms import QuestionnaireForm
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
@@ -28,6 +31,66 @@ from .models import CostCategory, Partner, Section
 from .uploads import ALLOWED_KINDS, MEGABYTE, AttachmentField, max_upload_bytes
 
 SUMMARY_MAX_LENGTH = limits.SUMMARY
+
+# Spaces (also the no-break and narrow no-break spaces babel writes between digit groups) and
+# currency signs are ignored in amounts.
+_IGNORED_IN_AMOUNTS = re.compile(r"[\s\u00a0\u202f€]|kr|EUR|SEK", re.IGNORECASE)
+_PLAIN_AMOUNT = re.compile(r"^\d{1,12}(?:[.,]\d{1,2})?$")
+_ENGLISH_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,2})?$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """``text`` as an amount to the cent; ``ValueError`` when it is not one.
+
+    "1 250,50", "1250.50", "1,250.50" and "1 250" are read; "1.250" (a dot between groups) and
+    negative amounts are refused rather than guessed.
+    """
+    compact = _IGNORED_IN_AMOUNTS.sub("", text)
+    if _PLAIN_AMOUNT.match(compact):
+        return Decimal(compact.replace(",", ".")).quantize(budget_math.CENT)
+    if _ENGLISH_GROUPED_AMOUNT.match(compact):
+        return Decimal(compact.replace(",", "")).quantize(budget_math.CENT)
+    raise ValueError(text)
+
+
+def format_amount(amount) -> str:
+    """An amount as the active language writes it in an input: "1 250,50" (no currency)."""
+    if amount in (None, ""):
+        return ""
+    locale = {"fi": "fi_FI", "sv": "sv_SE"}.get((get_language() or "fi")[:2], "en_GB")
+    return format_decimal(Decimal(amount), format="#,##0.00", locale=locale)
+
+
+class MoneyField(forms.Field):
+    """An amount in the programme's currency, typed with a decimal comma or point."""
+
+    default_error_messages = {
+        "invalid": _("%(label)s: enter an amount such as 1 250,50 (at most two decimals)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_amount(value)
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"label": self.label}
+            ) from None
 
 
 # --- Title, summary and theme -----------------------------------------------------------
@@ -148,8 +211,67 @@ class MunicipalitiesForm(forms.Form):
             groups[-1][1].append((period.municipality, period.municipality_id in chosen))
         return groups
 
+    def region_groups(self, query: str = "") -> list["RegionGroup"]:
+        """The regions of the chooser with the municipalities that match ``query`` (all of
+        them when it is empty), ticked or not; a region whose municipalities all fail to
+        match is left out. A region with a ticked municipality, or with matches of a query,
+        starts open."""
+        chosen = self.chosen_ids()
+        needle = query.strip().casefold()
+        groups: list[RegionGroup] = []
+        for period in self.periods:
+            if not groups or groups[-1].region.pk != period.region_id:
+                groups.append(RegionGroup(period.region))
+            group = groups[-1]
+            ticked = period.municipality_id in chosen
+            group.chosen_count += ticked
+            names = _search_names(period.municipality, period.region)
+            if needle in names:
+                group.municipalities.append((period.municipality, ticked, names))
+            elif ticked:
+                group.hidden_chosen.append(period.municipality_id)
+        for group in groups:
+            group.is_open = bool(group.chosen_count or (needle and group.municipalities))
+        return groups
+
     def section_data(self) -> dict:
         return {"municipalities": list(self.cleaned_data["municipalities"])}
+
+
+@dataclasses.dataclass
+class RegionGroup:
+    """One region of the municipality chooser (``MunicipalitiesForm.region_groups``)."""
+
+    region: object
+    # (municipality, ticked, its names as the filter reads them), for those shown.
+    municipalities: list = dataclasses.field(default_factory=list)
+    # Ticked municipalities the filter hides: the form still sends them.
+    hidden_chosen: list = dataclasses.field(default_factory=list)
+    chosen_count: int = 0
+    is_open: bool = False
+
+
+def _search_names(municipality, region) -> str:
+    """The names a filter matches, in every language, case-folded and joined: typing
+    "helsingfors" on a Finnish page or the region's name finds a municipality too."""
+    names = {
+        getattr(place, f"name_{code}", "") or ""
+        for place in (municipality, region)
+        for code in ("fi", "sv", "en")
+    }
+    return "|".join(sorted(name.casefold() for name in names if name))
+
+
+class MunicipalityFilterForm(forms.Form):
+    """The municipality chooser's filter: a part of a name (GET ``q``, or posted with the
+    section form by its Filter button)."""
+
+    q = forms.CharField(required=False, max_length=100, strip=True)
+
+    @classmethod
+    def query_of(cls, data) -> str:
+        form = cls(data)
+        return form.cleaned_data["q"] if form.is_valid() else ""
 
 
 # --- Budget -----------------------------------------------------------------------------
@@ -221,10 +343,6 @@ class BudgetForm(forms.Form):
         super().full_clean()
         if self.is_bound and not self.income.is_valid():
             self.add_error(None, gettext("Check the income rows."))
-
-    def summary_formsets(self):
-        """The income rows, whose errors the error summary lists with their fields."""
-        return [self.income]
 
     def section_data(self) -> dict:
         costs = {}

@@ -23,9 +23,9 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, pgettext
 
-from regionet.accounts.templatetags.accounts_forms import error_summary
 from regionet.places.models import Municipality
 from regionet.programmes.money import format_money
 from regionet.questionnaires.models import Question
@@ -44,6 +44,7 @@ from .section_forms import (
     BudgetForm,
     FinancingForm,
     MunicipalitiesForm,
+    MunicipalityFilterForm,
     PartnerSectionsForm,
     SectionAnswersForm,
     municipality_periods,
@@ -308,6 +309,8 @@ class SectionPage:
     summaries: Callable = field(default=lambda application, form: {})
     # A template of the summaries that an autosave refreshes (out of band).
     summaries_template: str = ""
+    # (request) -> where a Save that stays on the page lands; None: the page itself.
+    stay_url: Callable | None = None
 
 
 def _section_page(request, application, page: SectionPage):
@@ -371,7 +374,7 @@ def _section_page(request, application, page: SectionPage):
                     return _status(request, "saved", **context)
                 messages.success(request, gettext("Saved: %(section)s.") % {"section": page.title})
                 if "stay" in request.POST:
-                    return redirect(request.path)
+                    return redirect(page.stay_url(request) if page.stay_url else request.path)
                 return redirect("applications:detail", pk=application.pk)
         if autosave and not context.get("conflict"):
             return _status(request, "invalid", status=422, errors=_error_texts(form))
@@ -381,8 +384,11 @@ def _section_page(request, application, page: SectionPage):
 
 
 def _error_texts(form) -> list[str]:
-    """The form's errors as its error summary words them (each naming its field)."""
-    return [str(text) for _anchor, text in error_summary(form)]
+    texts = [str(message) for message in form.non_field_errors()]
+    for bound in form:
+        if bound.name in form.errors and bound.name != "__all__":
+            texts.extend(str(message) for message in bound.errors)
+    return texts
 
 
 def _status(request, outcome, *, status=200, **context):
@@ -443,15 +449,42 @@ def municipalities(request, pk):
             periods.extend(municipality_periods(app, year))
         return MunicipalitiesForm(app, periods, data)
 
+    # The filter narrows the list on the server too (without JavaScript): its Filter button
+    # saves what is ticked and comes back with ?q=.
+    query = MunicipalityFilterForm.query_of(
+        request.POST if request.method == "POST" else request.GET
+    )
     page = SectionPage(
         section=Section.MUNICIPALITIES,
         template="municipalities.html",
         title=_section_title(Section.MUNICIPALITIES),
         form=make_form,
-        summaries=lambda app, form: {**_municipality_summary(app, form), "facts_year": year},
+        summaries=lambda app, form: {
+            **_municipality_summary(app, form),
+            **_municipality_chooser(form, query),
+            "facts_year": year,
+        },
         summaries_template=TEMPLATES + "includes/municipality_summary.html",
+        stay_url=lambda request: (
+            f"{request.path}?{urlencode({'q': query})}"
+            if query and request.POST.get("stay") != "all"
+            else request.path
+        ),
     )
     return _section_page(request, application, page)
+
+
+def _municipality_chooser(form, query: str) -> dict:
+    """The chooser's regions, narrowed by the filter's ``query``."""
+    if form is None:
+        return {}
+    groups = form.region_groups(query)
+    return {
+        "query": query,
+        "region_groups": [group for group in groups if group.municipalities],
+        "hidden_chosen": [pk for group in groups for pk in group.hidden_chosen],
+        "shown_count": sum(len(group.municipalities) for group in groups),
+    }
 
 
 def _budget_summary(application, form=None) -> dict:

@@ -6,7 +6,7 @@
  *  - sends the current CSRF cookie, because signing in again in another tab rotates it;
  *  - pauses autosave on a form after a conflict, so the refused text is not sent again;
  *  - reports lost connections and server errors in the status line;
- *  - counts the characters of a limited text and filters the municipality list.
+ *  - counts the characters of a limited text (municipalities.js filters the municipality list).
  */
 (function () {
   "use strict";
@@ -130,36 +130,11 @@
     });
   }
 
-  function municipalityFilter(box) {
-    var input = box.querySelector("input");
-    var result = box.querySelector("[aria-live]");
-    var groups = document.querySelectorAll("[data-municipality-group]");
-    box.hidden = false;
-    input.addEventListener("input", function () {
-      var query = input.value.trim().toLowerCase();
-      var shown = 0;
-      groups.forEach(function (group) {
-        var visible = 0;
-        group.querySelectorAll("li[data-name]").forEach(function (item) {
-          var match = !query || item.getAttribute("data-name").indexOf(query) !== -1;
-          item.hidden = !match;
-          if (match) visible++;
-        });
-        group.hidden = visible === 0;
-        shown += visible;
-      });
-      result.textContent = query
-        ? box.getAttribute("data-shown").replace("{count}", String(shown))
-        : "";
-    });
-  }
-
   function start() {
     document.querySelectorAll("[data-autosave-note]").forEach(function (note) {
       note.hidden = false;
     });
     document.querySelectorAll("[data-character-count]").forEach(characterCount);
-    document.querySelectorAll("[data-municipality-filter]").forEach(municipalityFilter);
   }
 
   if (document.readyState === "loading") {
