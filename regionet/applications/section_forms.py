@@ -2,24 +2,23 @@
 data ``services.save_section`` (and the consortium and attachment doors) take.
 
 Drafts are saved half-finished, so nothing here is required that the submission check
-(``eligibility.application_checks``) asks for later. Amounts are typed as people write them:
-"1 250,50" in Finnish and Swedish, "1,250.50" in English, and "1250.50" everywhere.
+(``eligibility.application_checks``) asks for later. Amounts are read by the page's language
+with the site's one money field (``programmes.money.MoneyField``): "1 250,50" in Finnish and
+Swedish, "1,250.50" in English.
 """
 
 import dataclasses
-import re
-from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regionet.accounts.business_ids import NORMALISERS
 from regionet.accounts.models import Organisation
 from regionet.places.models import MunicipalityPeriod, valid_in_year
 from regionet.programmes.models import Instrument
+from regionet.programmes.money import MoneyField
 from regionet.questionnaires.forms import QuestionnaireForm
 from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
@@ -31,66 +30,6 @@ from .models import CostCategory, Partner, Section
 from .uploads import ALLOWED_KINDS, MEGABYTE, AttachmentField, max_upload_bytes
 
 SUMMARY_MAX_LENGTH = limits.SUMMARY
-
-# Spaces (also the no-break and narrow no-break spaces babel writes between digit groups) and
-# currency signs are ignored in amounts.
-_IGNORED_IN_AMOUNTS = re.compile(r"[\s\u00a0\u202f€]|kr|EUR|SEK", re.IGNORECASE)
-_PLAIN_AMOUNT = re.compile(r"^\d{1,12}(?:[.,]\d{1,2})?$")
-_ENGLISH_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,2})?$")
-
-
-def parse_amount(text: str) -> Decimal:
-    """``text`` as an amount to the cent; ``ValueError`` when it is not one.
-
-    "1 250,50", "1250.50", "1,250.50" and "1 250" are read; "1.250" (a dot between groups) and
-    negative amounts are refused rather than guessed.
-    """
-    compact = _IGNORED_IN_AMOUNTS.sub("", text)
-    if _PLAIN_AMOUNT.match(compact):
-        return Decimal(compact.replace(",", ".")).quantize(budget_math.CENT)
-    if _ENGLISH_GROUPED_AMOUNT.match(compact):
-        return Decimal(compact.replace(",", "")).quantize(budget_math.CENT)
-    raise ValueError(text)
-
-
-def format_amount(amount) -> str:
-    """An amount as the active language writes it in an input: "1 250,50" (no currency)."""
-    if amount in (None, ""):
-        return ""
-    locale = {"fi": "fi_FI", "sv": "sv_SE"}.get((get_language() or "fi")[:2], "en_GB")
-    return format_decimal(Decimal(amount), format="#,##0.00", locale=locale)
-
-
-class MoneyField(forms.Field):
-    """An amount in the programme's currency, typed with a decimal comma or point."""
-
-    default_error_messages = {
-        "invalid": _("%(label)s: enter an amount such as 1 250,50 (at most two decimals)."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format_amount(value)
-        return value
-
-    def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if not text:
-            return None
-        try:
-            return parse_amount(text)
-        except ValueError:
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"label": self.label}
-            ) from None
 
 
 # --- Title, summary and theme -----------------------------------------------------------
@@ -343,6 +282,10 @@ class BudgetForm(forms.Form):
         super().full_clean()
         if self.is_bound and not self.income.is_valid():
             self.add_error(None, gettext("Check the income rows."))
+
+    def summary_formsets(self):
+        """The income rows, whose errors the error summary lists with their fields."""
+        return [self.income]
 
     def section_data(self) -> dict:
         costs = {}

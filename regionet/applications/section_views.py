@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, pgettext
 
+from regionet.accounts.templatetags.accounts_forms import error_summary
 from regionet.places.models import Municipality
 from regionet.programmes.money import format_money
 from regionet.questionnaires.models import Question
@@ -384,11 +385,8 @@ def _section_page(request, application, page: SectionPage):
 
 
 def _error_texts(form) -> list[str]:
-    texts = [str(message) for message in form.non_field_errors()]
-    for bound in form:
-        if bound.name in form.errors and bound.name != "__all__":
-            texts.extend(str(message) for message in bound.errors)
-    return texts
+    """The form's errors as its error summary words them (each naming its field)."""
+    return [str(text) for _anchor, text in error_summary(form)]
 
 
 def _status(request, outcome, *, status=200, **context):

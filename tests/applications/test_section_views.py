@@ -284,6 +284,36 @@ def test_municipalities_are_saved_and_their_regions_counted(coordinator_client, 
         assert f'value="{municipality.pk}" id="municipality-{municipality.pk}" checked' in content
 
 
+def test_a_minimum_the_instrument_does_not_set_is_not_shown(coordinator_client, application):
+    instrument = application.instrument
+    instrument.min_municipalities = instrument.min_regions = 0
+    instrument.save(update_fields=["min_municipalities", "min_regions"])
+    chosen = municipalities_in_regions(2, 1, year=services.facts_year(application))
+    application.municipalities.set(chosen)
+
+    page = coordinator_client.get(url("municipalities", application))
+
+    summary = re.search(
+        r'<div id="municipality-summary".*?</ul>', page.content.decode(), re.S
+    ).group(0)
+    items = [
+        re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary, re.S)
+    ]
+    assert items == ["2 municipalities chosen", "1 region"]
+
+
+def test_an_empty_financing_plan_asks_for_the_costs_first(coordinator_client, application):
+    page = coordinator_client.get(url("financing", application))
+
+    content = page.content.decode()
+    assert (
+        "The budget has no costs to cover yet. Enter the costs in the budget first: the "
+        "financing plan is checked against them." in content
+    )
+    assert "covers the costs exactly" not in content
+    assert "not within the limit" not in content
+
+
 def empty_income(rows=0, total=1):
     return {
         "income-TOTAL_FORMS": str(total),
@@ -303,7 +333,8 @@ def test_budget_amounts_with_decimal_commas_and_totals_to_the_cent(coordinator_c
             **empty_income(),
             f"cost_{first}_personnel": "1 250,55",
             f"cost_{first}_travel": "99,9",
-            f"cost_{second}_other": "1,000.25",
+            # A phone's keyboard may offer only the point: before cents it is read as the comma.
+            f"cost_{second}_other": "1 000.25",
             f"cost_{second}_purchased_services": "2\u00a0000",
             "income-0-year": str(first),
             "income-0-description": "Osallistumismaksut",
@@ -343,6 +374,26 @@ def test_budget_amounts_with_decimal_commas_and_totals_to_the_cent(coordinator_c
     assert page.context["form"].income.total_form_count() == 2
 
 
+def test_an_amount_that_would_be_three_decimals_on_a_finnish_page_is_refused_and_kept(
+    coordinator_client, application
+):
+    first = application.phase.call.programme.first_year
+    field = f"cost_{first}_travel"
+
+    response = coordinator_client.post(
+        url("budget", application, language="fi"),
+        {**empty_income(), field: "12,345", "version": 0, "stay": "1"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        "”12,345” olisi luku, jossa on yli kaksi desimaalia: desimaalierotin on pilkku ja "
+        "tuhannet erotetaan välilyönnillä. Tarkoititko 12\u00a0345,00?"
+    ]
+    assert 'value="12,345"' in response.content.decode()
+    assert BudgetRow.objects.filter(application=application).count() == 0
+
+
 def test_a_malformed_amount_keeps_everything_typed_and_saves_nothing(
     coordinator_client, application
 ):
@@ -369,7 +420,7 @@ def test_financing_is_saved_and_its_shares_shown(coordinator_client, application
     )
 
     coordinator_client.post(
-        url("financing", application),
+        url("financing", application, language="fi"),
         {
             "aid_requested": "800",
             "own_financing": "200,00",
@@ -455,8 +506,8 @@ def test_autosave_with_errors_says_not_saved_and_saves_nothing(coordinator_clien
     assert response.status_code == 422
     assert response["X-Save-Status"] == "invalid"
     assert response.content.decode().strip() == (
-        '<span class="save-status__problem">Not saved: Aid requested: enter an amount such as '
-        "1 250,50 (at most two decimals).</span>"
+        '<span class="save-status__problem">Not saved: Aid requested: An amount cannot be '
+        "negative: enter it without a minus sign.</span>"
     )
     application.refresh_from_db()
     assert application.section_version(Section.FINANCING) == 0
@@ -563,8 +614,9 @@ def test_an_unregistered_business_id_tells_to_register_first(coordinator_client,
     assert response.status_code == 200
     content = response.content.decode()
     assert (
-        '<a href="#id_add-business_id">No organisation with the business ID 0112038-9 is '
-        "registered in Regionet. The partner must register its organisation first.</a>"
+        '<a href="#id_add-business_id">Business ID of the partner: No organisation with the '
+        "business ID 0112038-9 is registered in Regionet. The partner must register its "
+        "organisation first.</a>"
     ) in content
     with translation.override("en"):
         register = reverse("accounts:organisation_register_country")
