@@ -3,15 +3,29 @@
 Run again, it only starts the server: what was entered is kept. `--reset` starts over.
 """
 
+import os
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
 from django.db import connection
 
 from regionet.demo import services
+
+
+def demo_site_url(addrport: str) -> str:
+    """The address the demo serves, as runserver reads `addrport` ("8200", "host:8200")."""
+    match = naiveip_re.match(addrport)
+    if match is None:
+        raise CommandError(f"{addrport!r} is not a port or an address:port.")
+    host = match["addr"] or "127.0.0.1"
+    # Served on every interface: links use this machine's own address (nothing binds here).
+    if host in ("0", "0.0.0.0"):  # noqa: S104
+        host = "127.0.0.1"
+    return f"http://{host}:{match['port']}"
 
 
 class Command(BaseCommand):
@@ -53,8 +67,13 @@ class Command(BaseCommand):
             ("Demo data loaded" if created else "Demo data already present, kept as it is")
             + f" ({time.monotonic() - started:.1f} s)."
         )
-        self.stdout.write(services.accounts_text(f"http://{addrport}/"))
+        site_url = demo_site_url(addrport)
+        self.stdout.write(services.accounts_text(f"{site_url}/"))
         if not no_server:
+            # Links in e-mail sent from tasks point where this demo runs (requests use
+            # their own host); an explicit REGIONET_SITE_URL, e.g. behind a proxy, wins.
+            if "REGIONET_SITE_URL" not in os.environ:
+                settings.REGIONET_SITE_URL = site_url
             call_command("runserver", addrport, use_reloader=False)
 
     def _reset(self):
