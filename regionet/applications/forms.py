@@ -1,17 +1,22 @@
 """Input of the applicant's pages: starting an application, submitting, withdrawing, confirming
-a partnership. Forms parse and validate; the services in ``services.py`` act."""
+a partnership, inviting a partner by e-mail and answering that invitation. Forms parse and
+validate; the services in ``services.py`` act."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from regionet.accounts import geography
+from regionet.accounts.business_ids import normalise_business_id
 from regionet.accounts.models import Organisation
 from regionet.programmes import deadlines
 from regionet.programmes.models import Instrument, Phase
 from regionet.texts import StatedLimitsMixin
 
 from . import limits
+from .models import Partner
 
 
 class PhaseChoiceField(forms.ModelChoiceField):
@@ -114,3 +119,83 @@ class CommitmentForm(StatedLimitsMixin, forms.Form):
         max_length=limits.LETTER_OF_COMMITMENT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+# --- Inviting a partner by e-mail ---------------------------------------------------------
+
+
+class BusinessIdText(forms.CharField):
+    """A business ID as typed, read by the country chosen beside it (``clean``); a format,
+    not free text, so no character count is stated."""
+
+
+class InvitePartnerForm(StatedLimitsMixin, forms.Form):
+    """The coordinator invites an organisation by its contact person's e-mail address."""
+
+    organisation_name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    country = forms.ModelChoiceField(
+        label=_("Country of the organisation"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    business_id = BusinessIdText(
+        label=_("Business ID, if you know it"),
+        help_text=_("Y-tunnus (1234567-8) or organisationsnummer (123456-7890)."),
+        max_length=20,
+        required=False,
+    )
+    email = forms.EmailField(
+        label=_("E-mail address of its contact person"),
+        help_text=_("The invitation goes to this address; only its owner can answer it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Partner.Role.choices)
+    tasks = forms.CharField(
+        label=_("Tasks in the project"),
+        required=False,
+        max_length=limits.PARTNER_TASKS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    editable_sections = forms.MultipleChoiceField(
+        label=_("Parts of the application its members may edit"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, application, section_choices=(), **kwargs):
+        super().__init__(*args, prefix="invite", **kwargs)
+        countries = geography.registrable_countries()
+        self.fields["country"].queryset = countries
+        self.fields["country"].label_from_instance = lambda country: country.name
+        self.fields["country"].initial = application.coordinator.country_id
+        self.fields["editable_sections"].choices = section_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        country, business_id = cleaned.get("country"), cleaned.get("business_id")
+        if country is not None and business_id:
+            try:
+                cleaned["business_id"] = normalise_business_id(country.code, business_id)
+            except ValidationError as error:
+                self.add_error("business_id", error)
+        return cleaned
+
+
+class JoinAsOrganisationForm(forms.Form):
+    """The invited contact person chooses which of their organisations joins."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("The organisation that takes part"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[organisation.pk for organisation in organisations]
+        ).order_by("name", "pk")
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk

@@ -303,6 +303,78 @@ class Partner(models.Model):
         return self.confirmed_at is not None
 
 
+class PartnerInvitation(models.Model):
+    """The coordinator's invitation, sent by e-mail to a contact person, to an organisation
+    that may not be registered in Regionet yet.
+
+    The contact signs up with the address it was sent to (verified), registers the
+    organisation or chooses one they are a member of (matched by ``business_id`` when the
+    coordinator gave one), and so joins the consortium as a ``Partner``; then they confirm
+    participation as every partner does. The link's ``key`` is random: only the mailbox it
+    reached knows it, and only a user with that verified address can answer.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+        verbose_name=_("application"),
+    )
+    organisation_name = models.CharField(_("name of the organisation"), max_length=200)
+    country = models.ForeignKey(
+        "places.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    # In the standard form of the country's scheme; empty when the coordinator did not know it.
+    business_id = models.CharField(_("business ID"), max_length=11, blank=True)
+    email = models.EmailField(_("e-mail address of the contact person"))
+    role = models.CharField(
+        _("role"), max_length=16, choices=Partner.Role.choices, default=Partner.Role.PARTNER
+    )
+    tasks = models.TextField(_("tasks in the project"), blank=True)
+    editable_sections = models.JSONField(_("sections the partner may edit"), default=list)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The partnership the invitation became (gone again if the coordinator removed it).
+    partner = models.OneToOneField(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+
+    class Meta:
+        ordering = ["application", "invited_at", "pk"]
+        verbose_name = _("partner invitation")
+        verbose_name_plural = _("partner invitations")
+
+    def __str__(self):
+        return f"{self.organisation_name} <{self.email}>"
+
+    def is_pending(self, now) -> bool:
+        return self.state == self.State.PENDING and now < self.expires_at
+
+
 class CostCategory(models.TextChoices):
     PERSONNEL = "personnel", _("personnel costs")
     PURCHASED_SERVICES = "purchased_services", _("purchased services")

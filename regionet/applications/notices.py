@@ -176,3 +176,44 @@ def invited_to_full_phase(invitation):
         deadline=invitation.phase.closes_at.isoformat(),
         url=_url("applications:start", invitation.idea.language, call=invitation.phase.call_id),
     )
+
+
+def partner_invitation(invitation):
+    """The invitation to an organisation's contact person, who may have no account yet: to the
+    address the coordinator gave, in the application's language (the application is written
+    in it), with the link to answer."""
+    application = invitation.application
+    language = application.language
+    notify(
+        kind="application.partner_invitation",
+        email=invitation.email,
+        language=language,
+        context=_context(
+            application,
+            language,
+            url=_url("applications:partner_invitation", language, key=str(invitation.key)),
+            partner_name=invitation.organisation_name,
+            inviter_name=invitation.invited_by.get_full_name(),
+            deadline=invitation.expires_at.isoformat(),
+        ),
+        dedupe_key=f"partner-invitation:{invitation.pk}",
+        new_dedupe_key=True,
+    )
+
+
+def partner_confirmed(partner):
+    """To the coordinator's members: a partner confirmed its participation."""
+    application = partner.application
+    for user in _members(application.coordinator_id):
+        language = user.preferred_language or application.language
+        notify(
+            kind="application.partner_confirmed",
+            recipient=user,
+            language=language,
+            context=_context(
+                application,
+                language,
+                url=_url("applications:partners", language, pk=application.pk),
+                partner_name=str(partner.organisation),
+            ),
+        )

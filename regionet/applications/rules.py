@@ -36,6 +36,15 @@ def _organisation_ids(user) -> frozenset[int]:
     return cache["organisations"]
 
 
+def forget_memberships(user) -> None:
+    """Drop the memo of ``member_organisation_ids``: ``user`` has just joined an organisation."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            return
+        user = user._wrapped
+    user.__dict__.get("_applications_rules_cache", {}).pop("organisations", None)
+
+
 def _partner_organisation_ids(application) -> frozenset[int]:
     cached = application.__dict__.get("_partner_organisation_ids")
     if cached is None:

@@ -35,7 +35,7 @@ from regionet.questionnaires.queries import questions_of
 from . import services
 from .budget import ZERO
 from .eligibility import budget_totals, financing_check
-from .models import Application, ApplicationState, CostCategory, Section
+from .models import Application, ApplicationState, CostCategory, PartnerInvitation, Section
 from .rules import member_organisation_ids
 from .section_forms import (
     SUMMARY_MAX_LENGTH,
@@ -664,8 +664,23 @@ def partners(request, pk):
         form=add_form if can_manage else None,
         removing=removing,
         register_url=reverse("accounts:organisation_register_country"),
+        # Inviting by e-mail has its own small views (partner_views.py).
+        invitations=_waiting_invitations(application) if can_manage else [],
     )
     return render(request, TEMPLATES + "partners.html", context)
+
+
+def _waiting_invitations(application) -> list:
+    """The invitations by e-mail nobody has answered, each marked whether it has expired."""
+    now = timezone.now()
+    invitations = list(
+        application.partner_invitations.filter(state=PartnerInvitation.State.PENDING).order_by(
+            "invited_at", "pk"
+        )
+    )
+    for invitation in invitations:
+        invitation.has_expired = not invitation.is_pending(now)
+    return invitations
 
 
 def _partner_in(partner_list, pk):

@@ -14,13 +14,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
-from regionet.accounts.models import Organisation
+from regionet.accounts.models import Membership, Organisation, normalise_email
+from regionet.accounts.services import register_organisation, user_emails
 from regionet.accounts.verification import unverified_message
 from regionet.audit.services import record
 from regionet.places.models import Municipality
@@ -46,6 +48,7 @@ from .models import (
     IncomeRow,
     LateAdmission,
     Partner,
+    PartnerInvitation,
     PreparedSubmission,
     RecordSequence,
     RefusedSave,
@@ -53,7 +56,7 @@ from .models import (
     Section,
     Submission,
 )
-from .rules import member_organisation_ids
+from .rules import forget_memberships, member_organisation_ids
 from .snapshot import SCHEMA as SNAPSHOT_SCHEMA
 from .snapshot import content_hash, draft_content, received
 from .submit_read import read_for_submit
@@ -656,6 +659,7 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
     partner.save(update_fields=["confirmed_at", "confirmed_by", "commitment"])
     _bump(application, Section.PARTNERS, now)
     record(by, "application.partner_confirmed", application, organisation=partner.organisation_id)
+    notices.partner_confirmed(partner)
     return partner
 
 
@@ -670,6 +674,257 @@ def set_partner_sections(partner: Partner, sections, *, by, now=None) -> Partner
     _bump(application, Section.PARTNERS, _now(now))
     record(by, "application.partner_sections", application, sections=partner.editable_sections)
     return partner
+
+
+# --- Inviting a partner by e-mail ---------------------------------------------------------
+
+# How long the contact person has to answer (the application's deadline may come first).
+PARTNER_INVITATION_VALIDITY = timedelta(days=30)
+ORGANISATION_NAME_LIMIT = PartnerInvitation._meta.get_field("organisation_name").max_length
+
+
+@transaction.atomic
+def invite_partner_by_email(
+    application,
+    *,
+    organisation_name,
+    email,
+    country,
+    business_id="",
+    role=Partner.Role.PARTNER,
+    tasks="",
+    editable=(),
+    by,
+    now=None,
+) -> PartnerInvitation:
+    """Invite an organisation that need not be registered in Regionet yet: its contact person
+    gets an e-mail with the invitation's link (``notices.partner_invitation``).
+
+    ``business_id`` is in its country's standard form (the form normalises it) or empty; an
+    organisation already registered with it is added by its business ID instead.
+    """
+    now = _now(now)
+    application = _locked(application)
+    _require_coordinator(application, by)
+    if not may_edit(application, by, Section.PARTNERS, now):
+        raise NotAllowed(gettext("You cannot edit this part of the application now."))
+    name = _text(
+        organisation_name,
+        limit=ORGANISATION_NAME_LIMIT,
+        label=gettext("Name of the organisation"),
+        single_line=True,
+    )
+    if not name:
+        raise ApplicationError(gettext("Give the name of the organisation."))
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(
+            gettext("Give the e-mail address of the organisation's contact person.")
+        ) from None
+    if role not in Partner.Role.values:
+        raise ApplicationError(gettext("Choose the role of the partner."))
+    if business_id:
+        registered = Organisation.objects.filter(country=country, business_id=business_id).first()
+        if registered is not None:
+            raise ApplicationError(
+                gettext(
+                    "%(organisation)s is already registered in Regionet with the business ID "
+                    "%(business_id)s: add it as a partner by its business ID."
+                )
+                % {"organisation": registered, "business_id": business_id}
+            )
+    if any(
+        invitation.is_pending(now)
+        for invitation in application.partner_invitations.filter(email=email)
+    ):
+        raise ApplicationError(
+            gettext(
+                "%(email)s has already been invited to this application. Withdraw that "
+                "invitation first if you want to send a new one."
+            )
+            % {"email": email}
+        )
+    invitation = PartnerInvitation.objects.create(
+        application=application,
+        organisation_name=name,
+        country=country,
+        business_id=business_id,
+        email=email,
+        role=role,
+        tasks=_text(tasks, limit=limits.PARTNER_TASKS, label=gettext("Tasks in the project")),
+        editable_sections=sorted(set(editable) & set(section_codes(application))),
+        invited_by=by,
+        invited_at=now,
+        expires_at=now + PARTNER_INVITATION_VALIDITY,
+    )
+    record(
+        by,
+        "application.partner_invited_by_email",
+        application,
+        invitation=invitation.pk,
+        organisation_name=name,
+        business_id=business_id,
+        email=email,
+    )
+    notices.partner_invitation(invitation)
+    return invitation
+
+
+@transaction.atomic
+def withdraw_partner_invitation(invitation: PartnerInvitation, *, by, now=None):
+    """The coordinator takes back an invitation nobody has answered yet."""
+    now = _now(now)
+    application = _locked(invitation.application)
+    _require_coordinator(application, by)
+    invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != PartnerInvitation.State.PENDING:
+        raise ApplicationError(gettext("The invitation has already been answered or withdrawn."))
+    invitation.state = PartnerInvitation.State.WITHDRAWN
+    invitation.answered_at = now
+    invitation.answered_by = by
+    invitation.save(update_fields=["state", "answered_at", "answered_by"])
+    record(
+        by,
+        "application.partner_invitation_withdrawn",
+        application,
+        invitation=invitation.pk,
+        email=invitation.email,
+    )
+    return invitation
+
+
+def partner_invitation_problems(invitation: PartnerInvitation, user, now=None) -> list[str]:
+    """Why ``user`` cannot answer ``invitation`` now (empty when they can): it must be
+    pending, addressed to one of their verified addresses, and its application open to a new
+    partner."""
+    now = _now(now)
+    if invitation.state == PartnerInvitation.State.ACCEPTED:
+        return [gettext("This invitation has already been answered.")]
+    if invitation.state == PartnerInvitation.State.WITHDRAWN:
+        return [gettext("The coordinator has withdrawn this invitation.")]
+    if not invitation.is_pending(now):
+        return [gettext("This invitation has expired. Ask the coordinator for a new one.")]
+    if normalise_email(invitation.email) not in user_emails(user):
+        return [
+            gettext(
+                "This invitation was sent to %(email)s. Sign in with that address, verified, "
+                "to answer it."
+            )
+            % {"email": invitation.email}
+        ]
+    if not user.has_perm("accounts.act_for_organisations"):
+        return [unverified_message()]
+    application = invitation.application
+    if application.state == ApplicationState.COMPLETION_REQUESTED:
+        request = open_completion_request(application)
+        if request is None or Section.PARTNERS not in request.items:
+            return [gettext("The consortium is not among the requested additions.")]
+    elif application.state != ApplicationState.DRAFT:
+        return [gettext("The application can no longer be changed.")]
+    return []
+
+
+def invited_organisation(invitation: PartnerInvitation) -> Organisation | None:
+    """The registered organisation with the invitation's business ID, if there is one."""
+    if not invitation.business_id:
+        return None
+    return Organisation.objects.filter(
+        country_id=invitation.country_id, business_id=invitation.business_id
+    ).first()
+
+
+def organisations_to_join_with(invitation: PartnerInvitation, user) -> list[Organisation]:
+    """The organisations ``user`` may answer ``invitation`` with: theirs, not the coordinator,
+    not a funder, not yet in the consortium; only the one with the invitation's business ID
+    when the coordinator gave one."""
+    application = invitation.application
+    organisations = (
+        Organisation.objects.filter(memberships__user=user, is_funder=False)
+        .exclude(pk=application.coordinator_id)
+        .exclude(partnerships__application=application)
+        .order_by("name", "pk")
+    )
+    if invitation.business_id:
+        organisations = organisations.filter(
+            country_id=invitation.country_id, business_id=invitation.business_id
+        )
+    return list(organisations)
+
+
+@transaction.atomic
+def accept_partner_invitation(
+    invitation: PartnerInvitation, organisation: Organisation, *, by, now=None
+) -> Partner:
+    """The invited contact person brings ``organisation`` (one of theirs) into the consortium
+    on the terms the coordinator set; its participation is then confirmed as any partner's."""
+    now = _now(now)
+    application = _locked(invitation.application)
+    invitation = (
+        PartnerInvitation.objects.select_for_update()
+        .select_related("country")
+        .get(pk=invitation.pk)
+    )
+    invitation.application = application
+    if problems := partner_invitation_problems(invitation, by, now):
+        raise NotAllowed(*problems)
+    # Asked of the database, not of the request's memo: the organisation may be one the
+    # caller registered in this transaction.
+    if not Membership.objects.filter(user=by, organisation=organisation).exists():
+        raise NotAllowed(
+            gettext("You are not a member of %(organisation)s.") % {"organisation": organisation}
+        )
+    if invitation.business_id and (organisation.country_id, organisation.business_id) != (
+        invitation.country_id,
+        invitation.business_id,
+    ):
+        raise ApplicationError(
+            gettext("The coordinator invited the organisation with the business ID %(id)s.")
+            % {"id": invitation.business_id}
+        )
+    if organisation.pk == application.coordinator_id:
+        raise ApplicationError(gettext("The coordinator is not its own partner."))
+    if organisation.is_funder:
+        raise ApplicationError(gettext("A funder cannot be a partner."))
+    if application.partners.filter(organisation=organisation).exists():
+        raise ApplicationError(gettext("This organisation is already a partner."))
+    partner = Partner.objects.create(
+        application=application,
+        organisation=organisation,
+        role=invitation.role,
+        tasks=invitation.tasks,
+        editable_sections=list(invitation.editable_sections),
+        added_at=now,
+    )
+    _bump(application, Section.PARTNERS, now)
+    invitation.state = PartnerInvitation.State.ACCEPTED
+    invitation.answered_at = now
+    invitation.answered_by = by
+    invitation.partner = partner
+    invitation.save(update_fields=["state", "answered_at", "answered_by", "partner"])
+    record(
+        by,
+        "application.partner_invitation_accepted",
+        application,
+        invitation=invitation.pk,
+        organisation=organisation.pk,
+    )
+    forget_memberships(by)
+    return partner
+
+
+def join_with_new_organisation(invitation: PartnerInvitation, *, by, now=None, **registration):
+    """Register the invited organisation through the accounts door (``by`` becomes its
+    administrator) and bring it into the consortium, in one transaction: when either is
+    refused, nothing is registered. ``registration`` holds ``register_organisation``'s
+    arguments; a ``ValidationError`` from it is keyed by the registration form's fields."""
+    with transaction.atomic():
+        invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if problems := partner_invitation_problems(invitation, by, now):
+            raise NotAllowed(*problems)
+        organisation = register_organisation(by=by, **registration)
+        return accept_partner_invitation(invitation, organisation, by=by, now=now)
 
 
 # --- Attachments ------------------------------------------------------------------------

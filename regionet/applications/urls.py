@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import section_views, views, workspace_views
+from . import partner_views, section_views, views, workspace_views
 
 app_name = "applications"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/basics/", section_views.basics, name="basics"),
     path("<int:pk>/consortium/", section_views.partners, name="partners"),
+    path("<int:pk>/consortium/invite/", partner_views.invite_partner, name="invite_partner"),
+    path(
+        "<int:pk>/consortium/invitations/<uuid:key>/withdraw/",
+        partner_views.withdraw_partner_invitation,
+        name="withdraw_partner_invitation",
+    ),
     path("<int:pk>/municipalities/", section_views.municipalities, name="municipalities"),
     path("<int:pk>/budget/", section_views.budget, name="budget"),
     path("<int:pk>/financing/", section_views.financing, name="financing"),
@@ -29,4 +35,19 @@ urlpatterns = [
     path("<int:pk>/receipts/<int:number>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     path("<int:pk>/versions/", workspace_views.compare_versions, name="compare"),
     path("partners/<int:pk>/confirm/", views.confirm_partner, name="confirm_partner"),
+    path(
+        "partner-invitations/<uuid:key>/",
+        partner_views.partner_invitation,
+        name="partner_invitation",
+    ),
+    path(
+        "partner-invitations/<uuid:key>/join/",
+        partner_views.join_partner_invitation,
+        name="join_partner_invitation",
+    ),
+    path(
+        "partner-invitations/<uuid:key>/register/<str:country>/",
+        partner_views.register_invited_organisation,
+        name="register_invited_organisation",
+    ),
 ]

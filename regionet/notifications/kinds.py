@@ -10,7 +10,10 @@ Their context: ``application_title``; ``record_number`` (may be empty); ``call_n
 ``{"fi": …, "sv": …, "en": …}``; ``url`` (absolute); ``organisation_name`` (the applicant,
 i.e. the coordinating organisation; in ``application.partner_invited`` the one inviting);
 ``received_at`` and ``deadline`` (optional) as ISO instants with ``time_zone``; ``message``
-(the officer's free text, optional); ``items`` (a list of strings, optional).
+(the officer's free text, optional); ``items`` (a list of strings, optional); ``call_id`` and
+``phase_id`` (optional: the receipt names the call's contact persons and next steps as they
+stand when it is sent); ``partner_name`` (the partner organisation) and, in
+``application.partner_invitation``, ``inviter_name``.
 """
 
 from dataclasses import dataclass
@@ -115,4 +118,17 @@ EXPORT_READY = register_kind(
     "export.ready",
     _("Export ready"),
     description=_("A file you asked to be exported is ready for downloading."),
+).code
+APPLICATION_PARTNER_INVITATION = register_kind(
+    "application.partner_invitation",
+    _("Invitation to an organisation not yet in Regionet"),
+    description=_(
+        "An applicant invites your organisation by e-mail to take part in an application; "
+        "you answer by registering it in Regionet or choosing it."
+    ),
+).code
+APPLICATION_PARTNER_CONFIRMED = register_kind(
+    "application.partner_confirmed",
+    _("A partner confirmed its participation"),
+    description=_("A partner organisation confirmed its participation in your application."),
 ).code

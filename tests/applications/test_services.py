@@ -16,6 +16,7 @@ from regionet.applications.models import (
     CompletionRequest,
     FullPhaseInvitation,
     Partner,
+    PartnerInvitation,
     RefusedSave,
 )
 from regionet.applications.services import (
@@ -40,8 +41,13 @@ from tests.applications.conftest import (
 )
 from tests.factories import (
     InstrumentFactory,
+    MembershipFactory,
     OrganisationFactory,
     PhaseFactory,
+    UserFactory,
+    country,
+    current_municipality,
+    unique_y_tunnus,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -823,3 +829,279 @@ def test_the_full_applications_budget_is_a_copy(two_phases):
     assert list(application.budget_rows.values_list("category", "amount")) == [
         ("travel", Decimal("10.00"))
     ]
+
+
+# --- Inviting a partner by e-mail --------------------------------------------------------
+
+
+def invite(application, email="yhteys@kumppani.example", **fields):
+    return services.invite_partner_by_email(
+        application,
+        organisation_name=fields.pop("organisation_name", "Kumppani ry"),
+        email=email,
+        country=fields.pop("country", country("FI")),
+        role=fields.pop("role", Partner.Role.EXPERT),
+        tasks=fields.pop("tasks", "Asiantuntija-apu"),
+        editable=fields.pop("editable", ["financing", "no-such-section"]),
+        by=fields.pop("by", application.created_by),
+        now=fields.pop("now", BEFORE),
+        **fields,
+    )
+
+
+def test_the_coordinator_invites_an_organisation_by_e_mail():
+    application = draft_in(phase_closing_at(DEADLINE))
+
+    invitation = invite(application, email=" Yhteys@Kumppani.example ", business_id="")
+
+    assert (invitation.organisation_name, invitation.email, invitation.role) == (
+        "Kumppani ry",
+        "yhteys@kumppani.example",
+        Partner.Role.EXPERT,
+    )
+    assert invitation.editable_sections == ["financing"]
+    assert invitation.expires_at == BEFORE + timedelta(days=30)
+    assert invitation.state == PartnerInvitation.State.PENDING
+    (notice,) = Notice.objects.filter(kind="application.partner_invitation")
+    assert (notice.recipient, notice.email, notice.language) == (
+        None,
+        "yhteys@kumppani.example",
+        application.language,
+    )
+    assert notice.context["url"].endswith(f"/partner-invitations/{invitation.key}/")
+    assert notice.context["partner_name"] == "Kumppani ry"
+    assert notice.context["organisation_name"] == application.coordinator.name
+    event = AuditEvent.objects.for_target(application).get()
+    assert (event.verb, event.actor, event.data) == (
+        "application.partner_invited_by_email",
+        application.created_by,
+        {
+            "invitation": invitation.pk,
+            "organisation_name": "Kumppani ry",
+            "business_id": "",
+            "email": "yhteys@kumppani.example",
+        },
+    )
+    # The consortium itself has not changed: nobody's saved text is made stale.
+    assert Application.objects.get(pk=application.pk).section_versions == {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"organisation_name": "  "}, "Give the name of the organisation."),
+        (
+            {"email": "ei osoite"},
+            "Give the e-mail address of the organisation's contact person.",
+        ),
+        ({"role": "boss"}, "Choose the role of the partner."),
+    ],
+)
+def test_an_invitation_needs_a_name_an_address_and_a_role(fields, message):
+    application = draft_in(phase_closing_at(DEADLINE))
+    with pytest.raises(ApplicationError) as refusal:
+        invite(application, **fields)
+    assert refusal.value.messages == [message]
+    assert application.partner_invitations.count() == 0
+    assert Notice.objects.count() == 0
+
+
+def test_a_registered_organisation_is_added_by_its_business_id_instead():
+    application = draft_in(phase_closing_at(DEADLINE))
+    registered = OrganisationFactory()
+    with pytest.raises(ApplicationError) as refusal:
+        invite(application, business_id=registered.business_id)
+    assert refusal.value.messages == [
+        f"{registered.name} is already registered in Regionet with the business ID "
+        f"{registered.business_id}: add it as a partner by its business ID."
+    ]
+
+
+def test_one_waiting_invitation_per_address():
+    application = draft_in(phase_closing_at(DEADLINE))
+    first = invite(application)
+    with pytest.raises(ApplicationError) as refusal:
+        invite(application, email="YHTEYS@kumppani.example")
+    assert refusal.value.messages == [
+        "yhteys@kumppani.example has already been invited to this application. Withdraw that "
+        "invitation first if you want to send a new one."
+    ]
+    services.withdraw_partner_invitation(first, by=application.created_by, now=BEFORE)
+    assert invite(application).pk != first.pk
+    # An expired one does not stand in the way either.
+    invite(application, email="toinen@kumppani.example", now=BEFORE - timedelta(days=31))
+    invite(application, email="toinen@kumppani.example")
+
+
+def test_only_the_coordinators_members_invite_and_withdraw():
+    application = draft_in(phase_closing_at(DEADLINE))
+    partner_member = member_of(application.partners.get().organisation)
+    with pytest.raises(NotAllowed):
+        invite(application, by=partner_member)
+    invitation = invite(application)
+    with pytest.raises(NotAllowed):
+        services.withdraw_partner_invitation(invitation, by=partner_member)
+    invitation.refresh_from_db()
+    assert invitation.state == PartnerInvitation.State.PENDING
+
+
+def test_a_submitted_application_invites_nobody():
+    application = submitted(draft_in(phase_closing_at(DEADLINE)))
+    with pytest.raises(NotAllowed):
+        invite(application)
+
+
+def invited_contact(invitation, *, verified=True):
+    return UserFactory(email=invitation.email, email_verified=verified)
+
+
+def test_the_invited_contact_registers_the_organisation_and_joins():
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    contact = invited_contact(invitation)
+    home = current_municipality("FI", 3)
+
+    partner = services.join_with_new_organisation(
+        invitation,
+        by=contact,
+        now=BEFORE,
+        country=country("FI"),
+        type=Organisation.Type.NGO,
+        business_id=unique_y_tunnus(901),
+        home_municipality=home,
+        name_fi="Kumppani ry",
+    )
+
+    organisation = partner.organisation
+    assert (organisation.name_fi, organisation.business_id) == (
+        "Kumppani ry",
+        unique_y_tunnus(901),
+    )
+    assert list(organisation.memberships.values_list("user", "role")) == [(contact.pk, "admin")]
+    assert (partner.role, partner.tasks, partner.editable_sections) == (
+        Partner.Role.EXPERT,
+        "Asiantuntija-apu",
+        ["financing"],
+    )
+    assert partner.is_confirmed is False
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.answered_by, invitation.partner) == (
+        PartnerInvitation.State.ACCEPTED,
+        contact,
+        partner,
+    )
+    assert Application.objects.get(pk=application.pk).section_versions == {"partners": 1}
+    assert verbs(application) == [
+        "application.partner_invited_by_email",
+        "application.partner_invitation_accepted",
+    ]
+    assert AuditEvent.objects.for_target(organisation).get().verb == "organisation.registered"
+    # Then the contact confirms as any partner does, and the coordinator is told.
+    services.confirm_partnership(partner, commitment="Sitoudumme.", by=contact, now=BEFORE)
+    assert notice_recipients("application.partner_confirmed") == [application.created_by.pk]
+
+
+def test_a_refused_join_registers_nothing():
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    services.withdraw_partner_invitation(invitation, by=application.created_by, now=BEFORE)
+    contact = invited_contact(invitation)
+    with pytest.raises(NotAllowed) as refusal:
+        services.join_with_new_organisation(
+            invitation,
+            by=contact,
+            country=country("FI"),
+            type=Organisation.Type.NGO,
+            business_id=unique_y_tunnus(902),
+            home_municipality=current_municipality("FI", 3),
+            name_fi="Kumppani ry",
+        )
+    assert refusal.value.messages == ["The coordinator has withdrawn this invitation."]
+    assert not Organisation.objects.filter(business_id=unique_y_tunnus(902)).exists()
+
+
+def test_a_registered_organisation_is_matched_by_its_business_id():
+    application = draft_in(phase_closing_at(DEADLINE))
+    business_id = unique_y_tunnus(903)
+    invitation = invite(application, business_id=business_id)
+    # Registered after the invitation went out, by the contact; another of theirs is no match.
+    contact = invited_contact(invitation)
+    matching = OrganisationFactory(business_id=business_id)
+    other = OrganisationFactory()
+    for organisation in (matching, other):
+        MembershipFactory(user=contact, organisation=organisation)
+
+    assert services.invited_organisation(invitation) == matching
+    assert services.organisations_to_join_with(invitation, contact) == [matching]
+    with pytest.raises(ApplicationError) as refusal:
+        services.accept_partner_invitation(invitation, other, by=contact, now=BEFORE)
+    assert refusal.value.messages == [
+        f"The coordinator invited the organisation with the business ID {business_id}."
+    ]
+    partner = services.accept_partner_invitation(invitation, matching, by=contact, now=BEFORE)
+    assert partner.organisation == matching
+
+
+@pytest.mark.parametrize("who", ["someone else", "unverified"])
+def test_only_the_verified_invited_address_answers(who):
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    user = UserFactory() if who == "someone else" else invited_contact(invitation, verified=False)
+    message = (
+        "This invitation was sent to yhteys@kumppani.example. Sign in with that address, "
+        "verified, to answer it."
+    )
+    organisation = OrganisationFactory()
+    MembershipFactory(user=user, organisation=organisation)
+    assert services.partner_invitation_problems(invitation, user, BEFORE) == [message]
+    with pytest.raises(NotAllowed) as refusal:
+        services.accept_partner_invitation(invitation, organisation, by=user, now=BEFORE)
+    assert refusal.value.messages == [message]
+    assert application.partners.count() == 1
+
+
+def test_an_invitation_is_answered_once_and_not_after_it_expires():
+    application = draft_in(phase_closing_at(DEADLINE))
+    existing = application.partners.get().organisation_id
+    invitation = invite(application)
+    contact = invited_contact(invitation)
+    first, second = OrganisationFactory(), OrganisationFactory()
+    for organisation in (first, second):
+        MembershipFactory(user=contact, organisation=organisation)
+    late = invitation.expires_at
+    assert services.partner_invitation_problems(invitation, contact, late) == [
+        "This invitation has expired. Ask the coordinator for a new one."
+    ]
+    services.accept_partner_invitation(invitation, first, by=contact, now=BEFORE)
+    with pytest.raises(NotAllowed) as refusal:
+        services.accept_partner_invitation(invitation, second, by=contact, now=BEFORE)
+    assert refusal.value.messages == ["This invitation has already been answered."]
+    assert sorted(application.partners.values_list("organisation", flat=True)) == sorted(
+        [existing, first.pk]
+    )
+
+
+def test_the_contact_must_be_a_member_of_the_organisation_they_join_with():
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    contact = invited_contact(invitation)
+    stranger = OrganisationFactory()
+    with pytest.raises(NotAllowed) as refusal:
+        services.accept_partner_invitation(invitation, stranger, by=contact, now=BEFORE)
+    assert refusal.value.messages == [f"You are not a member of {stranger.name}."]
+
+
+def test_a_partner_confirmed_tells_the_coordinators_members():
+    application = draft_in(phase_closing_at(DEADLINE), confirmed_partner=False)
+    colleague = member_of(application.coordinator)
+    partner = application.partners.get()
+    partner_member = member_of(partner.organisation)
+
+    services.confirm_partnership(partner, commitment="Sitoudumme.", by=partner_member)
+
+    assert notice_recipients("application.partner_confirmed") == sorted(
+        [application.created_by.pk, colleague.pk]
+    )
+    notice = Notice.objects.filter(kind="application.partner_confirmed").first()
+    assert notice.context["partner_name"] == partner.organisation.name
+    assert notice.context["url"].endswith(f"/applications/{application.pk}/consortium/")

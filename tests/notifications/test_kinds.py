@@ -24,6 +24,11 @@ def test_the_kinds_of_applications_and_exports_and_which_the_law_requires():
         ("application.invited_to_full_phase", False),
         ("export.ready", False),
     ]
+    # The consortium's kinds (issue 11, item 30) came later.
+    assert [kind.code for kind in kinds.all_kinds()][7:9] == [
+        "application.partner_invitation",
+        "application.partner_confirmed",
+    ]
     receipt = kinds.get_kind("application.receipt")
     assert (receipt.subject_template, receipt.message_template) == (
         "notifications/email/application.receipt_subject.txt",

@@ -434,12 +434,16 @@ def test_set_preferences_stores_the_optional_kinds_and_audits_the_changes():
         "application.late_admission": False,
         "application.invited_to_full_phase": False,
         "export.ready": False,
+        "application.partner_invitation": False,
+        "application.partner_confirmed": False,
     }
     assert dict(NoticePreference.objects.filter(user=user).values_list("kind", "enabled")) == {
         "application.withdrawn": True,
         "application.late_admission": False,
         "application.invited_to_full_phase": False,
         "export.ready": False,
+        "application.partner_invitation": False,
+        "application.partner_confirmed": False,
     }
     event = AuditEvent.objects.get()
     assert (event.actor, event.verb, event.target_id, event.data) == (
@@ -451,6 +455,8 @@ def test_set_preferences_stores_the_optional_kinds_and_audits_the_changes():
             "disabled": [
                 "application.invited_to_full_phase",
                 "application.late_admission",
+                "application.partner_confirmed",
+                "application.partner_invitation",
                 "export.ready",
             ],
         },
@@ -463,6 +469,8 @@ def test_set_preferences_without_changes_writes_nothing():
         "application.late_admission",
         "application.invited_to_full_phase",
         "export.ready",
+        "application.partner_invitation",
+        "application.partner_confirmed",
     }
     assert services.set_preferences(user, everything) == {}
     assert NoticePreference.objects.count() == 0

@@ -19,6 +19,8 @@ OPTIONAL = [
     "application.late_admission",
     "application.invited_to_full_phase",
     "export.ready",
+    "application.partner_invitation",
+    "application.partner_confirmed",
 ]
 
 
@@ -82,6 +84,8 @@ def test_preferences_page_shows_every_kind_and_the_required_ones_locked(
         field("application.late_admission"): (True, False),
         field("application.invited_to_full_phase"): (True, False),
         field("export.ready"): (True, False),
+        field("application.partner_invitation"): (True, False),
+        field("application.partner_confirmed"): (True, False),
     }
 
 
@@ -101,6 +105,8 @@ def test_saving_preferences_switches_kinds_off_but_never_a_required_one(client):
         "application.withdrawn": False,
         "application.late_admission": False,
         "application.invited_to_full_phase": False,
+        "application.partner_invitation": False,
+        "application.partner_confirmed": False,
     }
     assert checkboxes(response)[field("application.receipt")] == (True, True)
     assert checkboxes(response)[field("application.withdrawn")] == (False, False)
