@@ -232,7 +232,7 @@ def accounts_text(site_url: str) -> str:
     lines += [
         "",
         "Staff accounts sign in with a TOTP code: add the secret to an authenticator app, or",
-        "run `.venv/bin/regionet demo-totp EMAIL` for the current code.",
+        "run `DEBUG=true .venv/bin/regionet demo-totp EMAIL` for the current code.",
         "",
     ]
     return "\n".join(lines)
