@@ -9,6 +9,8 @@ SUMMARY = 2000
 PARTNER_TASKS = 2000
 LETTER_OF_COMMITMENT = 5000
 INCOME_DESCRIPTION = 200
+# Income rows of a budget: a posted row count builds that many forms, so it has a ceiling.
+INCOME_ROWS = 50
 ATTACHMENT_DESCRIPTION = 200
 WITHDRAWAL_REASON = 2000
 # The officers' texts to and about an application.

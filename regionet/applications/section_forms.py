@@ -236,7 +236,15 @@ class IncomeRowForm(StatedLimitsMixin, forms.Form):
         return any(self[name].data not in (None, "") for name in ("description", "amount"))
 
 
-IncomeFormSet = forms.formset_factory(IncomeRowForm, extra=1, can_delete=True)
+# A posted row count of 10^20 would otherwise build Django's default ceiling of 2 000 rows.
+IncomeFormSet = forms.formset_factory(
+    IncomeRowForm,
+    extra=1,
+    can_delete=True,
+    max_num=limits.INCOME_ROWS,
+    absolute_max=limits.INCOME_ROWS + 1,
+    validate_max=True,
+)
 
 
 class BudgetForm(forms.Form):

@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, pgettext
 
 from regionet.accounts.templatetags.accounts_forms import error_summary
+from regionet.ids import parse_id, posted_number
 from regionet.places.models import Municipality
 from regionet.programmes.money import format_money
 from regionet.questionnaires.models import Question
@@ -158,10 +159,8 @@ def _saved_at_text(saved_at, programme) -> str:
 
 
 def _posted_version(request) -> int:
-    try:
-        return max(int(request.POST.get("version", "")), 0)
-    except ValueError:
-        return 0
+    # Missing: 0; not a version number (only a tampered form has one): 400.
+    return posted_number(request, "version")
 
 
 # --- Showing what a section holds (read-only pages and conflicts) -----------------------
@@ -716,7 +715,7 @@ def attachments(request, pk):
         if action == "remove":
             attachment = get_object_or_404(
                 application.attachments.filter(removed_at__isnull=True),
-                pk=request.POST.get("attachment") or 0,
+                pk=parse_id(request.POST.get("attachment")) or 0,
             )
             services.remove_attachment(attachment, by=user)
             messages.success(

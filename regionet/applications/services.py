@@ -427,6 +427,15 @@ def _apply_budget(application, data):
         if indirect:
             rows[(year, CostCategory.INDIRECT)] = indirect
     income = []
+    if len(data.get("income", [])) > limits.INCOME_ROWS:
+        raise ApplicationError(
+            ngettext(
+                "A budget has at most %(count)d income row.",
+                "A budget has at most %(count)d income rows.",
+                limits.INCOME_ROWS,
+            )
+            % {"count": limits.INCOME_ROWS}
+        )
     for row in data.get("income", []):
         year = int(row["year"])
         if year not in years:

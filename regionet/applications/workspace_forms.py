@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from regionet.ids import IdsField
 from regionet.programmes import deadlines
 from regionet.texts import StatedLimitsMixin
 
@@ -118,7 +119,7 @@ class BulkActionForm(forms.Form):
     """One officer action on the applications ticked in the list."""
 
     action = forms.ChoiceField(label=_("Action for the selected applications"), choices=())
-    applications = forms.ModelMultipleChoiceField(
+    applications = IdsField(
         queryset=None,
         error_messages={"required": _("Select at least one application.")},
     )

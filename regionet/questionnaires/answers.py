@@ -196,6 +196,13 @@ def _check_file(question, value, label):
 def _check_table(question, value, label):
     if not isinstance(value, list | tuple) or not all(isinstance(row, dict) for row in value):
         return [gettext("%(label)s: the rows could not be read.") % {"label": label}]
+    if len(value) > Question.TABLE_MAX_ROWS:
+        message = ngettext(
+            "%(label)s: at most %(count)d row.",
+            "%(label)s: at most %(count)d rows.",
+            Question.TABLE_MAX_ROWS,
+        )
+        return [message % {"label": label, "count": Question.TABLE_MAX_ROWS}]
     columns = {column.key for column in question.column_list}
     messages = []
     for number, row in enumerate(value, start=1):

@@ -173,7 +173,15 @@ class QuestionnaireForm(forms.Form):
                     for row in answers.get(question.key) or []
                     if isinstance(row, dict)
                 ]
-                formset_class = forms.formset_factory(field.row_form, extra=1, can_delete=True)
+                # A posted row count cannot make the page build thousands of rows.
+                formset_class = forms.formset_factory(
+                    field.row_form,
+                    extra=1,
+                    can_delete=True,
+                    max_num=Question.TABLE_MAX_ROWS,
+                    absolute_max=Question.TABLE_MAX_ROWS + 1,
+                    validate_max=True,
+                )
                 formset = formset_class(
                     data, files, initial=rows or None, prefix=self.add_prefix(question.key)
                 )

@@ -255,6 +255,7 @@ class Question(FrozenGuardMixin, models.Model):
     COLUMN_KINDS = frozenset(Kind) - {Kind.TABLE, Kind.FILE}
     SHORT_TEXT_DEFAULT_LENGTH = 300
     LONG_TEXT_DEFAULT_LENGTH = 5000
+    TABLE_MAX_ROWS = 100
 
     version = models.ForeignKey(
         QuestionnaireVersion,

@@ -727,7 +727,7 @@ def test_a_program_renamed_to_pdf_is_refused_with_the_reason(coordinator_client,
     assert response.status_code == 200
     with translation.override("en"):
         message = str(MESSAGES["unsupported_type"]) % {"name": "tarjous.pdf"}
-    assert f'<a href="#id_file">{escape(message)}</a>' in response.content.decode()
+    assert f'<a href="#id_file">File: {escape(message)}</a>' in response.content.decode()
     assert not Attachment.objects.filter(application=application).exists()
 
 
