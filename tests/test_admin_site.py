@@ -1,9 +1,14 @@
 """Who may enter the staff interface (Django's admin)."""
 
+from html import unescape
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from regionet.accounts.models import FunderRole
+from regionet.accounts.models import FunderRole, User
+from regionet.demo.services import load_demo
 from tests.factories import FunderRoleFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -73,3 +78,95 @@ def test_a_signed_in_user_without_rights_is_refused_not_asked_to_sign_in_again(c
     response = client.get("/fi/admin/", follow=True)
     assert response.redirect_chain == [("/fi/admin/login/?next=/fi/admin/", 302)]
     assert response.status_code == 403
+
+
+# --- Every link a programme officer is shown answers 200 -------------------------------------
+
+
+class _Links(HTMLParser):
+    """The addresses a page links to: ``href``s, and the related-object icons' templates
+    (``data-href-template``) with the value their select has, as Django's script fills them."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+        self.templates = []  # (template, the id of the select it follows)
+        self.selected = {}  # select id → chosen value (the first choice if none is chosen)
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        if attrs.get("data-href-template"):
+            # "change_id_call" follows the select "id_call".
+            self.templates.append((attrs["data-href-template"], attrs.get("id", "")))
+        if tag == "select":
+            self._select = attrs.get("id")
+        if (
+            tag == "option"
+            and self._select
+            and attrs.get("value")
+            and ("selected" in attrs or self._select not in self.selected)
+        ):
+            self.selected[self._select] = attrs["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+    def links(self) -> list[str]:
+        found = list(self.hrefs)
+        for template, element_id in self.templates:
+            select = element_id.partition("_")[2]
+            if select in self.selected:
+                found.append(template.replace("__fk__", self.selected[select]))
+        return found
+
+
+def _kind(url: str) -> tuple:
+    """Links that differ only in the values of their query (a sort order, a filter's
+    choice) are one kind of link: one of each is followed."""
+    parts = urlsplit(url)
+    return (parts.path, tuple(sorted({key for key, _value in parse_qsl(parts.query)})))
+
+
+def crawl_admin(client, start="/fi/admin/", limit=2000) -> dict[str, tuple[int, str]]:
+    """Every link reachable from ``start`` through admin pages, with its final status and the
+    page it was found on; only admin pages are read for more links."""
+    seen = {_kind(start)}
+    queue = [(start, "")]
+    answers = {}
+    while queue and len(answers) < limit:
+        address, found_on = queue.pop(0)
+        response = client.get(address, follow=True)
+        answers[address] = (response.status_code, found_on)
+        if response.status_code != 200 or not urlsplit(address).path.startswith(start):
+            continue
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for link in parser.links():
+            target = urljoin(address, unescape(link))
+            parts = urlsplit(target)
+            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+                continue
+            target = urlunsplit(("", "", parts.path, parts.query, ""))
+            if _kind(target) not in seen:
+                seen.add(_kind(target))
+                queue.append((target, address))
+    return answers
+
+
+def test_every_link_a_programme_officer_sees_in_the_admin_answers_200(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    officer = User.objects.get(email="valmistelija@tem.example")
+    client.force_login(officer)
+    answers = crawl_admin(client)
+    refused = sorted((url, *answer) for url, answer in answers.items() if answer[0] != 200)
+    assert refused == [], "\n".join(f"{url} {status} (on {page})" for url, status, page in refused)
+    assert len(answers) > 50

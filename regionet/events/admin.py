@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from regionet.programmes.admin_widgets import StaffFormFieldsMixin
 from regionet.programmes.models import Programme
 from regionet.programmes.queries import funders_managed_by
 
@@ -47,7 +48,7 @@ def _has_perm(request, permission, obj=None) -> bool:
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(StaffFormFieldsMixin, TranslationAdmin):
     list_display = ["title", "kind", "organiser", "starts_at", "capacity", "state"]
     list_filter = ["kind", "state"]
     search_fields = ["title_fi", "title_sv", "title_en"]

@@ -29,6 +29,7 @@ from regionet.accounts.models import Organisation
 from regionet.places.models import Municipality, Region
 
 from . import queries, services
+from .admin_widgets import StaffFormFieldsMixin
 from .deadlines import format_deadline
 from .models import (
     LANGUAGE_CHOICES,
@@ -56,7 +57,7 @@ def _is_id(value) -> bool:
     return isinstance(value, str) and value.isdigit()
 
 
-class FunderScopedAdmin(TranslationAdmin):
+class FunderScopedAdmin(StaffFormFieldsMixin, TranslationAdmin):
     """A top-level admin limited to the programmes of the user's funders."""
 
     def get_queryset(self, request):
@@ -230,7 +231,7 @@ class PublishableAdmin(FunderScopedAdmin):
         raise NotImplementedError
 
 
-class ParentScopedInline:
+class ParentScopedInline(StaffFormFieldsMixin):
     """An inline that may change what its parent (programme, call or phase) lets change."""
 
     def _parent_perm(self, request, obj, action="change"):
@@ -302,6 +303,10 @@ class ZoneInline(ParentScopedInline, TranslationStackedInline):
         return formset
 
 
+def _funder_text(field: str) -> str:
+    return "funder_text" if field == "funder" else field
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(PublishableAdmin):
     list_display = ["name", "funder", "years", "total_budget_display", "state"]
@@ -356,6 +361,27 @@ class ProgrammeAdmin(PublishableAdmin):
             if len(funders) == 1:
                 kwargs["initial"] = funders[0].pk
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the funder as text, since Django would link it to the organisation's
+        # admin page, which funder staff may not open.
+        return [
+            (title, {**options, "fields": [_funder_text(f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        return [*fields, "funder_text"]
+
+    @admin.display(description=Programme._meta.get_field("funder").verbose_name)
+    def funder_text(self, obj):
+        return str(obj.funder)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -23,6 +23,7 @@ from modeltranslation.admin import (
 
 from regionet.accounts.models import Organisation
 from regionet.accounts.rules import is_platform_administrator
+from regionet.programmes.admin_widgets import StaffFormFieldsMixin
 from regionet.programmes.models import Instrument, Phase
 
 from . import services
@@ -64,7 +65,7 @@ def _may(request, action, obj=None):
     return request.user.has_perm(f"questionnaires.{action}_questionnaire", _questionnaire_of(obj))
 
 
-class FunderScopedAdmin(admin.ModelAdmin):
+class FunderScopedAdmin(StaffFormFieldsMixin, admin.ModelAdmin):
     """Lists only the funders' own objects; other objects are "not found" (404)."""
 
     funder_path = "funder"
@@ -178,9 +179,20 @@ class QuestionnaireAdmin(FunderScopedAdmin, TranslationAdmin):
     def get_queryset(self, request):
         return questionnaires_for_staff(request.user)
 
+    def get_fields(self, request, obj=None):
+        # A questionnaire never moves to another funder: shown as text, since Django would
+        # link it to the organisation's admin page, which funder staff may not open.
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        return ["funder_name" if name == "funder" else name for name in fields]
+
     def get_readonly_fields(self, request, obj=None):
-        # A questionnaire never moves to another funder.
-        return ["funder"] if obj is not None else []
+        return ["funder_name"] if obj is not None else []
+
+    @admin.display(description=Questionnaire._meta.get_field("funder").verbose_name)
+    def funder_name(self, obj):
+        return str(obj.funder)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "funder":
@@ -266,7 +278,7 @@ class QuestionnaireVersionAdmin(FunderScopedAdmin):
         "created_from",
         "created_at",
         "frozen_at",
-        "frozen_by",
+        "frozen_by_name",
     ]
     readonly_fields = fields
     inlines = [SectionInline, QuestionInline]
@@ -274,6 +286,13 @@ class QuestionnaireVersionAdmin(FunderScopedAdmin):
     @admin.display(description=_("state"))
     def state(self, obj):
         return _state(obj)
+
+    # As text: Django would link a read-only user to the user's admin page, which funder
+    # staff may not open.
+    @admin.display(description=QuestionnaireVersion._meta.get_field("frozen_by").verbose_name)
+    def frozen_by_name(self, obj):
+        user = obj.frozen_by
+        return (user.full_name or user.email) if user else "-"
 
     def has_add_permission(self, request):
         # Versions are made by services.edit_version ("Make a new version").

@@ -511,6 +511,33 @@ def test_every_page_opens_for_an_officer_and_a_superuser(
             assert response.status_code == 200, (url, language)
 
 
+def test_a_phases_date_and_time_inputs_each_have_a_label_naming_the_field(
+    officer_client, programme
+):
+    """Django's split date-time field labels neither input (axe: label)."""
+    response = officer_client.get(f"{ADMIN}/phase/add/")
+    page = response.content.decode()
+    for name, field in (("opens_at", "Opens at"), ("closes_at", "Closes at")):
+        for index, part in ((0, "Date:"), (1, "Time:")):
+            assert (
+                f'<label class="datetime-part" for="id_{name}_{index}">'
+                f'<span class="visually-hidden">{field}: </span>{part}</label>'
+            ) in page
+            assert f'id="id_{name}_{index}"' in page
+
+
+def test_a_choice_of_call_offers_no_deletion(officer_client, programme):
+    """Whether the chosen call may be deleted (a published one may not) is known only on the
+    popup, which would answer 403: the choice offers add, change and view only."""
+    call = programme.calls.get()
+    response = officer_client.get(f"{ADMIN}/phase/{call.phases.first().pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="change_id_call"' in page
+    assert 'id="delete_id_call"' not in page
+    assert "/delete/?_to_field=id&amp;_popup=1" not in page
+
+
 # --- Contact persons ------------------------------------------------------------------------
 
 CONTACT = {
