@@ -353,7 +353,7 @@ def test_the_snapshot_template_uses_semantic_tables_and_headings(submission):
         "snapshot-answers",
         "snapshot-attachments",
     ]
-    assert html.count("<caption>") == 3  # costs, income and the table answer
+    assert html.count("<caption") == 3  # costs, income and the table answer
     assert '<th scope="row">' in html
     assert PLAN_SHA in html
     assert re.findall(r"<h3>", html) == ["<h3>"] * 6  # 2 organisations, 2 sections, 2 files
