@@ -50,8 +50,12 @@ def test_oulu_has_submitted_an_idea_with_a_record_number_and_a_receipt(demo):
     assert {m["region"]["code"] for m in submission.content["municipalities"]} == {"17", "19"}
     assert {check["passed"] for check in submission.content["checks"]} == {True}
     assert application.aid_requested == Decimal("135200.00")
-    receipts = [m for m in mail.outbox if m.to == ["hakija@oulu.example"]]
-    assert len(receipts) == 1
+    # The receipt, with its PDF; and the notice that Kemi confirmed its participation.
+    to_oulu = [m for m in mail.outbox if m.to == ["hakija@oulu.example"]]
+    assert sorted(len(m.attachments) for m in to_oulu) == [0, 1]
+    assert [m.subject for m in to_oulu if not m.attachments] == [
+        "[Regionet] Kemin kaupunki vahvisti osallistumisensa: Perämeren kaaren vetytalousverkosto"
+    ]
     assert (
         AuditEvent.objects.for_target(application).filter(verb="application.submitted").count() == 1
     )
