@@ -24,9 +24,8 @@ DEMO_DRAFT_TITLE = "Perämerenkaaren kehittämisvyöhyke 2.0"
 
 @pytest.fixture
 def applicant(browser, demo_server):
-    """A page signed in as the demo's applicant (its own cookies; axe-core is injected as an
-    inline script, which the site's Content-Security-Policy forbids: bypassed for the tests)."""
-    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI", bypass_csp=True)
+    """A page signed in as the demo's applicant (its own cookies)."""
+    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI")
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, APPLICANT)

@@ -20,7 +20,7 @@ SCREENSHOTS = os.environ.get("REGIONET_SCREENSHOTS")
 
 @pytest.fixture
 def applicant(browser, demo_server):
-    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI", bypass_csp=True)
+    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI")
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, APPLICANT)

@@ -31,8 +31,7 @@ SCREENSHOTS = Path(tempfile.gettempdir())
 
 
 def context(browser, demo_server):
-    # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
-    return browser.new_context(base_url=demo_server["url"], locale="fi-FI", bypass_csp=True)
+    return browser.new_context(base_url=demo_server["url"], locale="fi-FI")
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ APPLICANT = "hakija@oulu.example"
 
 
 def test_an_applicant_signs_in_with_an_emailed_code(browser, demo_server):
-    # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
-    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI", bypass_csp=True)
+    context = browser.new_context(base_url=demo_server["url"], locale="fi-FI")
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
