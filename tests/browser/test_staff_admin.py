@@ -82,14 +82,9 @@ def officer(browser, demo_server):
 
 @pytest.fixture
 def officer_page(browser, demo_server, officer):
-    # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
-    context = browser.new_context(
-        base_url=demo_server["url"], locale="fi-FI", storage_state=officer, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = new_page(browser, demo_server, storage_state=officer)
     yield page
-    context.close()
+    page.context.close()
 
 
 def open_admin_page(page, path):
