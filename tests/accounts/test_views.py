@@ -247,7 +247,8 @@ def test_invalid_invitation_rerenders_the_page_with_errors(client):
     )
     assert response.status_code == 200
     assert error_summary(response) == [
-        f"E-mail address of the person to invite: {admin.user.email} is already a member of the organisation {admin.organisation.name}."
+        f"E-mail address of the person to invite: {admin.user.email} is already a member "
+        f"of the organisation {admin.organisation.name}."
     ]
     assert Invitation.objects.count() == 0
 
