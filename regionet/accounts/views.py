@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -232,6 +234,8 @@ class RemoveMemberView(OrganisationMixin, TemplateView):
         return redirect("accounts:organisation_detail", pk=organisation.pk)
 
 
+# The page names the invited address and the inviter: kept by no cache, signed in or not.
+@method_decorator(never_cache, name="dispatch")
 class AcceptInvitationView(TemplateView):
     """Shows an invitation; the signed-in invitee accepts it with POST.
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from regionet.accounts import geography
@@ -97,9 +98,11 @@ def invite_partner(request, pk):
 
 @login_required
 @require_POST
-def withdraw_partner_invitation(request, pk, key):
+def withdraw_partner_invitation(request, pk, invitation):
     application = get_application_for(request, pk, "applications.manage_consortium")
-    invitation = get_object_or_404(PartnerInvitation, key=key, application=application)
+    # By its id: the key is the invited mailbox's alone, never shown to the coordinator
+    # (opening the link proves the address to a sign-up that follows it).
+    invitation = get_object_or_404(PartnerInvitation, pk=invitation, application=application)
     try:
         services.withdraw_partner_invitation(invitation, by=request.user)
     except services.NotAllowed:
@@ -180,6 +183,7 @@ def _register_choices() -> list:
     ]
 
 
+@never_cache  # it names the invited address and the coordinator, signed in or not
 def partner_invitation(request, key):
     return _answer_page(request, _invitation(key))
 

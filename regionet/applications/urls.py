@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/consortium/", section_views.partners, name="partners"),
     path("<int:pk>/consortium/invite/", partner_views.invite_partner, name="invite_partner"),
     path(
-        "<int:pk>/consortium/invitations/<uuid:key>/withdraw/",
+        "<int:pk>/consortium/invitations/<int:invitation>/withdraw/",
         partner_views.withdraw_partner_invitation,
         name="withdraw_partner_invitation",
     ),

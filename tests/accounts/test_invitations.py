@@ -119,3 +119,11 @@ def test_revoked_and_expired_links_explain_themselves(client):
             client.get(url("accounts:invitation_accept", token="expired")).content.decode()
         )
     )
+
+
+def test_the_invitation_page_is_kept_by_no_cache_before_signing_in(client):
+    InvitationFactory(token="abc", email="oikea@example.fi")
+    page = client.get(url("accounts:invitation_accept", token="abc"))
+    assert page.status_code == 200
+    assert "oikea@example.fi" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]

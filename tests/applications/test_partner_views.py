@@ -87,6 +87,8 @@ def test_the_coordinator_invites_and_the_page_lists_the_invitation(coordinator_c
     page = coordinator_client.get(response["Location"])
     assert "An invitation to Kumppani ry has been sent to yhteys@kumppani.example." in text(page)
     assert "Withdraw the invitation to yhteys@kumppani.example" in text(page)
+    # The link's key is the invited mailbox's alone: opening it proves the address.
+    assert str(invitation.key) not in page.content.decode()
 
 
 def test_a_business_id_is_checked_by_the_countrys_rule(coordinator_client, application):
@@ -116,14 +118,14 @@ def test_the_coordinator_withdraws_an_invitation(coordinator_client, application
     invite(coordinator_client, application)
     invitation = PartnerInvitation.objects.get()
     response = coordinator_client.post(
-        url("withdraw_partner_invitation", pk=application.pk, key=invitation.key)
+        url("withdraw_partner_invitation", pk=application.pk, invitation=invitation.pk)
     )
     assert response["Location"] == url("partners", pk=application.pk)
     invitation.refresh_from_db()
     assert invitation.state == PartnerInvitation.State.WITHDRAWN
     assert (
         coordinator_client.get(
-            url("withdraw_partner_invitation", pk=application.pk, key=invitation.key)
+            url("withdraw_partner_invitation", pk=application.pk, invitation=invitation.pk)
         ).status_code
         == 405
     )
@@ -141,7 +143,7 @@ def test_others_cannot_invite_or_withdraw(client, application):
         assert invite(client, application, **{"invite-email": "x@y.example"}).status_code == 404
         assert (
             client.post(
-                url("withdraw_partner_invitation", pk=application.pk, key=invitation.key)
+                url("withdraw_partner_invitation", pk=application.pk, invitation=invitation.pk)
             ).status_code
             == 404
         )
@@ -156,6 +158,12 @@ def invitation(coordinator_client, application):
     invite(coordinator_client, application)
     coordinator_client.logout()
     return PartnerInvitation.objects.get()
+
+
+def test_the_invitation_page_is_kept_by_no_cache(client, invitation):
+    response = client.get(url("partner_invitation", key=invitation.key))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_visitor_sees_whom_the_invitation_is_for_and_how_to_answer(client, invitation):
