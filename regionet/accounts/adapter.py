@@ -52,3 +52,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if invited and invited == normalise_email(email):
             return True
         return super().is_email_verified(request, email)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed sign-ins are counted per account, whatever host name or port the request
+        named: allauth's own key starts with the request's host, so `Host: site:1001`,
+        `site:1002` … would each get five fresh attempts."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return f"regionet:{normalise_email(login)}"

@@ -134,8 +134,9 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 class Visitor:
     """One browser (its cookies) at one address, talking to any of the servers."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, host: str = "localhost"):
         self.address = address
+        self.host = host
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects
         )
@@ -146,9 +147,8 @@ class Visitor:
         if data is not None:
             data = {**data, "csrfmiddlewaretoken": self.csrf_token()}
             body = urllib.parse.urlencode(data).encode()
-        # One host name for both servers, as for workers behind one address: allauth keys
-        # an account's count by the site's host and the address.
-        headers = {"X-Forwarded-For": self.address, "Host": "localhost"}
+        # One host name for both servers, as for workers behind one address.
+        headers = {"X-Forwarded-For": self.address, "Host": self.host}
         request = urllib.request.Request(url, data=body, headers=headers)
         try:
             with self.opener.open(request, timeout=30) as response:
@@ -240,6 +240,18 @@ def test_the_account_limit_holds_across_two_processes(servers):
     assert outcome(attacker.sign_in(b, "omistaja@example.fi", WRONG)) == "locked"
     assert outcome(attacker.sign_in(a, "omistaja@example.fi", PASSWORD)) == "locked"
     assert outcome(attacker.sign_in(b, "omistaja@example.fi", PASSWORD)) == "locked"
+
+
+def test_the_account_limit_holds_whatever_host_and_port_the_requests_name(servers):
+    """allauth's own count was per host name: a proxy passing the client's Host header on
+    gave each port (localhost:1001, :1002 …) five fresh attempts at the same account."""
+    a, b = servers["urls"]
+    account("omistaja@example.fi")
+    answers = []
+    for attempt, server in enumerate((a, b, a, b, a, b)):
+        attacker = Visitor(ATTACKER, host=f"localhost:{1001 + attempt}")
+        answers.append(outcome(attacker.sign_in(server, "omistaja@example.fi", WRONG)))
+    assert answers == ["wrong"] * 5 + ["locked"]
 
 
 def test_four_wrong_passwords_do_not_lock(servers):
