@@ -29,10 +29,24 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyMemberships:
+    """Memberships are shown, never changed, in the admin: a member reads the organisation's
+    drafts, so joining goes through the organisation's invitations and its audit trail (a
+    platform administrator made itself a member here and read an applicant's draft)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyMemberships, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
@@ -47,12 +61,11 @@ class OrganisationAdmin(TranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyMemberships, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "organisation__name_fi", "organisation__name_sv"]
     list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(Invitation)

@@ -46,6 +46,26 @@ def test_invitations_cannot_be_added_in_the_admin(admin_client):
     assert admin_client.get("/en/admin/accounts/invitation/add/").status_code == 403
 
 
+def test_memberships_are_shown_not_changed_in_the_admin(admin_client, admin_user):
+    """A member reads the organisation's drafts: nobody joins through the admin."""
+    membership = MembershipFactory()
+    organisation = membership.organisation
+    assert admin_client.get("/en/admin/accounts/membership/add/").status_code == 403
+    response = admin_client.post(
+        "/en/admin/accounts/membership/add/",
+        {"user": admin_user.pk, "organisation": organisation.pk, "role": "admin"},
+    )
+    assert response.status_code == 403
+    page = admin_client.get(f"/en/admin/accounts/membership/{membership.pk}/change/")
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    body = admin_client.get(
+        f"/en/admin/accounts/organisation/{organisation.pk}/change/"
+    ).content.decode()
+    assert 'name="memberships-0-user"' not in body
+    assert list(organisation.memberships.values_list("user", flat=True)) == [membership.user_id]
+
+
 @pytest.fixture
 def platform_admin_client(client):
     """A superuser who has set up two-factor authentication, as every superuser must."""
