@@ -653,10 +653,8 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
         raise ApplicationError(gettext("The application can no longer be changed."))
     if partner.is_confirmed:
         return partner
-    if application.state == ApplicationState.COMPLETION_REQUESTED:
-        request = open_completion_request(application)
-        if request is None or Section.PARTNERS not in request.items:
-            raise ApplicationError(gettext("The consortium is not among the requested additions."))
+    if refusal := _consortium_closed_to_additions(application, now):
+        raise ApplicationError(refusal)
     commitment = _text(
         commitment, limit=limits.LETTER_OF_COMMITMENT, label=gettext("Letter of commitment")
     )
@@ -826,13 +824,24 @@ def partner_invitation_problems(invitation: PartnerInvitation, user, now=None) -
     if not user.has_perm("accounts.act_for_organisations"):
         return [unverified_message()]
     application = invitation.application
-    if application.state == ApplicationState.COMPLETION_REQUESTED:
-        request = open_completion_request(application)
-        if request is None or Section.PARTNERS not in request.items:
-            return [gettext("The consortium is not among the requested additions.")]
-    elif application.state != ApplicationState.DRAFT:
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.COMPLETION_REQUESTED):
         return [gettext("The application can no longer be changed.")]
+    if refusal := _consortium_closed_to_additions(application, now):
+        return [refusal]
     return []
+
+
+def _consortium_closed_to_additions(application: Application, now) -> str:
+    """During a completion request, the consortium changes only while it is among the requested
+    parts and the request's own deadline has not passed (empty when it may change)."""
+    if application.state != ApplicationState.COMPLETION_REQUESTED:
+        return ""
+    request = open_completion_request(application)
+    if request is None or Section.PARTNERS not in request.items:
+        return gettext("The consortium is not among the requested additions.")
+    if not deadlines.is_in_time(request.closes_at, now):
+        return gettext("The time for the requested additions has ended.")
+    return ""
 
 
 def invited_organisation(invitation: PartnerInvitation) -> Organisation | None:

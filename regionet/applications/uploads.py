@@ -33,6 +33,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from oletools.olevba import VBA_Parser
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from regionet.texts import has_direction_controls
 
@@ -159,6 +160,14 @@ MESSAGES = {
     "unreadable": _(
         "The file %(name)s could not be opened: it is damaged, or built in a way that is not "
         "accepted. Save it again in the program that made it and upload the new copy."
+    ),
+    "external_content": _(
+        "The file %(name)s loads content from outside itself (a template or an object on the "
+        "internet), which is not accepted. Save a copy without such links and upload that."
+    ),
+    "scripts": _(
+        "The file %(name)s contains scripts (JavaScript), which are not accepted. "
+        "Print it to a new PDF or save a copy without scripts and upload that."
     ),
 }
 
@@ -298,8 +307,8 @@ def detect_kind(file, name: str = FALLBACK_NAME) -> str | None:
     real parser opens the document: pypdf a PDF; zipfile and defusedxml an Office Open XML
     or OpenDocument package; olevba looks for VBA projects in a package. Raises
     ``ValidationError`` naming ``name`` (codes "unreadable", "archive_bomb", "encrypted",
-    "macros") for a document that is recognisable but must not be accepted. Rewinds the
-    file afterwards.
+    "macros", "scripts", "external_content") for a document that is recognisable but must
+    not be accepted. Rewinds the file afterwards.
     """
     try:
         family = _family(file)
@@ -348,12 +357,37 @@ def _open_pdf(file) -> None:
         if reader.is_encrypted:
             raise _Refused("encrypted")
         pages = [page.mediabox for page in reader.pages]
+        scripted = _pdf_has_scripts(reader)
     except _Refused:
         raise
     except Exception as error:
         raise _Refused("unreadable") from error
     if not pages:
         raise _Refused("unreadable")
+    if scripted:
+        raise _Refused("scripts")
+
+
+def _pdf_has_scripts(reader: PdfReader) -> bool:
+    """Whether any object reachable from the document catalogue is a JavaScript action or a
+    JavaScript name tree: an opening action, a page's or a form field's additional action,
+    a link annotation or the document-level scripts all run in a reader that allows them."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer["/Root"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            if "/JS" in item or "/JavaScript" in item or item.get("/S") == "/JavaScript":
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
 
 
 def _refuse_encrypted_office(file) -> None:
@@ -514,8 +548,27 @@ def _ooxml_kind(archive, by_name) -> str | None:
     }
     if targets != {main_part}:
         raise _Refused("unreadable")
+    _refuse_external_relationships(archive, by_name)
     _parse_part(archive, by_name[main_part], root=_MAIN_PART_ROOTS[kind])
     return kind
+
+
+def _refuse_external_relationships(archive, by_name) -> None:
+    """Every part's relationships may point inside the package, or out of it only as a
+    hyperlink: an external template, OLE object or frame is fetched (and may run) when the
+    document opens (remote templates with macros, "Follina")."""
+    for name, member in by_name.items():
+        if not name.endswith(".rels"):
+            continue
+        if member.file_size > MAX_DESCRIPTOR_BYTES:
+            raise _Refused("unreadable")
+        for element in _parse_part(archive, member, root="Relationships"):
+            if (
+                element.tag == f"{_OPC_RELATIONSHIPS}Relationship"
+                and element.get("TargetMode", "Internal").strip().lower() == "external"
+                and not element.get("Type", "").endswith("/hyperlink")
+            ):
+                raise _Refused("external_content")
 
 
 def _odf_kind(archive, first: zipfile.ZipInfo, by_name) -> str | None:

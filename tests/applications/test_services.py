@@ -1105,3 +1105,30 @@ def test_a_partner_confirmed_tells_the_coordinators_members():
     notice = Notice.objects.filter(kind="application.partner_confirmed").first()
     assert notice.context["partner_name"] == partner.organisation.name
     assert notice.context["url"].endswith(f"/applications/{application.pk}/consortium/")
+
+
+def test_a_partner_neither_joins_nor_confirms_after_the_completion_requests_deadline():
+    application = submitted(draft_in(phase_closing_at(DEADLINE)))
+    closes_at = DEADLINE + timedelta(days=14)
+    _, application = requested(application, items=("partners",), closes_at=closes_at)
+    within, late = DEADLINE + timedelta(days=2), closes_at + timedelta(milliseconds=1)
+    joining = invite(application, now=within)
+    waiting = invite(application, email="toinen@kumppani.example", now=within)
+    contact = invited_contact(joining)
+    MembershipFactory(user=contact, organisation=(organisation := OrganisationFactory()))
+    partner = services.accept_partner_invitation(joining, organisation, by=contact, now=within)
+    ended = ["The time for the requested additions has ended."]
+
+    with pytest.raises(ApplicationError) as refusal:
+        services.confirm_partnership(partner, commitment="Sitoudumme.", by=contact, now=late)
+    assert refusal.value.messages == ended
+    latecomer = invited_contact(waiting)
+    MembershipFactory(user=latecomer, organisation=(other := OrganisationFactory()))
+    assert services.partner_invitation_problems(waiting, latecomer, late) == ended
+    with pytest.raises(NotAllowed) as refusal:
+        services.accept_partner_invitation(waiting, other, by=latecomer, now=late)
+    assert refusal.value.messages == ended
+
+    partner.refresh_from_db()
+    assert partner.confirmed_at is None
+    assert application.partners.filter(organisation=other).count() == 0

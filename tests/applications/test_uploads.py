@@ -1122,3 +1122,100 @@ def test_password_protected_pdfs_are_refused(build):
 )
 def test_pdfs_without_a_password_are_accepted(build):
     assert check_upload(upload("avoin.pdf", build())).kind == "pdf"
+
+
+# --- Content fetched from outside, and scripts ------------------------------------------
+
+OFFICE_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def part_rels(*relationships: tuple[str, str, str]) -> bytes:
+    """A part's relationships: (type's last word, target, target mode) each."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{OFFICE_RELATIONSHIPS}/{kind}" Target="{target}"'
+            f' TargetMode="{mode}"/>'
+            for n, (kind, target, mode) in enumerate(relationships, start=1)
+        )
+        + "</Relationships>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("part", "relationship"),
+    [
+        (
+            "word/_rels/settings.xml.rels",
+            ("attachedTemplate", "http://x.example/t.dotm", "External"),
+        ),
+        ("word/_rels/document.xml.rels", ("oleObject", "mhtml:http://x.example/!x", "External")),
+        ("word/_rels/document.xml.rels", ("frame", "https://x.example/", "external")),
+    ],
+    ids=["remote-template", "remote-ole-object", "remote-frame"],
+)
+def test_a_document_that_loads_content_from_outside_is_refused(part, relationship):
+    members = {**docx_members(), part: part_rels(relationship)}
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("suunnitelma.docx", make_zip(members)))
+    assert raised.value.code == "external_content"
+    assert raised.value.messages == [
+        "The file suunnitelma.docx loads content from outside itself (a template or an object "
+        "on the internet), which is not accepted. Save a copy without such links and upload "
+        "that."
+    ]
+
+
+def test_a_document_with_links_to_web_pages_is_accepted():
+    members = {
+        **docx_members(),
+        "word/_rels/document.xml.rels": part_rels(
+            ("hyperlink", "https://tem.fi/", "External"), ("styles", "styles.xml", "Internal")
+        ),
+    }
+    assert check_upload(upload("suunnitelma.docx", make_zip(members))).kind == "docx"
+
+
+def _pdf_with(script_place: str) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('x');"),
+        }
+    )
+    if script_place == "document":
+        scripts = DictionaryObject(
+            {NameObject("/Names"): ArrayObject([TextStringObject("x"), writer._add_object(action)])}
+        )
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {NameObject("/JavaScript"): writer._add_object(scripts)}
+        )
+    elif script_place == "open-action":
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    elif script_place == "page-action":
+        page = writer.pages[0]
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(action)})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("script_place", ["document", "open-action", "page-action"])
+def test_a_pdf_with_scripts_is_refused(script_place):
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_upload(upload("lomake.pdf", _pdf_with(script_place)))
+    assert raised.value.code == "scripts"
+    assert raised.value.messages == [
+        "The file lomake.pdf contains scripts (JavaScript), which are not accepted. "
+        "Print it to a new PDF or save a copy without scripts and upload that."
+    ]
+
+
+def test_a_pdf_written_by_pypdf_without_scripts_is_accepted():
+    assert check_upload(upload("lomake.pdf", _pdf_with("nowhere"))).kind == "pdf"
