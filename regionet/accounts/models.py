@@ -222,6 +222,14 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name or self.business_id
 
+    def save(self, *args, **kwargs):
+        # Every path that saves an organisation holds the business ID's rules: the admin and
+        # the services through full_clean, the shell, importers and the API to come here
+        # (the database's CHECK constraint holds its standard form, not its check digit).
+        self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name != "business_id"])
+        self.clean()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         # The field's validator accepts either scheme; the country decides which one.

@@ -97,6 +97,21 @@ def test_full_clean_refuses_a_wrong_business_id(country_code, business_id, messa
         assert raised.value.message_dict["business_id"] == [message]
 
 
+@pytest.mark.parametrize(
+    ("country_code", "business_id"), [("FI", "1234567-8"), ("FI", "556036-0793")]
+)
+def test_saving_from_the_shell_or_an_importer_refuses_a_wrong_business_id(
+    country_code, business_id
+):
+    """save() holds the rule too: a wrong check digit, or a Swedish number on a Finnish
+    organisation, both in the standard form the database's constraint lets through."""
+    organisation = unsaved_organisation(country_code, business_id)
+    with pytest.raises(ValidationError) as raised:
+        organisation.save()
+    assert list(raised.value.message_dict) == ["business_id"]
+    assert Organisation.objects.filter(business_id=business_id).count() == 0
+
+
 def test_full_clean_refuses_in_the_language_of_the_user():
     organisation = unsaved_organisation("FI", "0112038-8")
     with translation.override("fi"):
