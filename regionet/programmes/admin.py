@@ -26,6 +26,7 @@ from modeltranslation.admin import (
 )
 
 from regionet.accounts.models import Organisation
+from regionet.ids import parse_id
 from regionet.places.models import Municipality, Region
 
 from . import queries, services
@@ -54,7 +55,8 @@ def _has_perm(request, permission, obj=None) -> bool:
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, str) and value.isdigit()
+    # Not str.isdigit(): "²" and "١٢٣" are digits to it, and the lookup then a server error.
+    return isinstance(value, str) and parse_id(value) is not None
 
 
 class FunderScopedAdmin(StaffFormFieldsMixin, TranslationAdmin):

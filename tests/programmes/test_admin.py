@@ -120,6 +120,12 @@ def test_the_other_funders_calls_and_phases_are_not_listed(
     assert set(response.context["cl"].result_list) == set(call.phases.all())
 
 
+@pytest.mark.parametrize("value", ["²", "١٢٣", "9" * 30, "-1", "1e3"])
+def test_an_id_in_the_address_that_is_no_id_is_no_server_error(officer_client, value):
+    for path in (f"{ADMIN}/call/add/?programme={value}", f"{ADMIN}/phase/add/?call={value}"):
+        assert officer_client.get(path).status_code == 200, path
+
+
 def test_a_superuser_sees_every_funders_programmes(admin_client, programme, swedish_programme):
     response = admin_client.get(f"{ADMIN}/programme/")
     assert set(response.context["cl"].result_list) == {programme, swedish_programme}
