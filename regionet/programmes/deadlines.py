@@ -157,4 +157,7 @@ def time_left(closes_at: datetime, now: datetime | None = None, language: str | 
     with translation.override(_language(language)):
         if (closes_at - now).total_seconds() < 60:
             return gettext("less than a minute")
-        return timeuntil(closes_at.astimezone(UTC), now.astimezone(UTC), depth=2)
+        left = timeuntil(closes_at.astimezone(UTC), now.astimezone(UTC), depth=2)
+    # Django's Finnish catalogue ends "%(num)d kuukautta" with a no-break space, which then
+    # stood before the comma ("3 kuukautta , 1 viikko").
+    return left.replace("\xa0,", ",")

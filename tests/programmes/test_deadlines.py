@@ -177,6 +177,12 @@ def test_time_left_in_words():
     assert time_left(IDEA_CLOSES, IDEA_CLOSES + timedelta(microseconds=1), "en") == ""
 
 
+def test_months_left_have_no_space_before_the_comma():
+    now = IDEA_CLOSES - timedelta(days=100)
+    assert time_left(IDEA_CLOSES, now, "fi") == f"3{NBSP}kuukautta, 1{NBSP}viikko"
+    assert time_left(IDEA_CLOSES, now, "sv") == f"3{NBSP}månader, 1{NBSP}vecka"
+
+
 # --- The repeated autumn hour and the skipped spring hour ----------------------------------
 
 
