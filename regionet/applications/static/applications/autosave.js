@@ -5,8 +5,9 @@
  *    default, and only those (they carry an X-Save-Status header);
  *  - sends the current CSRF cookie, because signing in again in another tab rotates it;
  *  - pauses autosave on a form after a conflict, so the refused text is not sent again;
- *  - reports lost connections and server errors in the status line;
- *  - counts the characters of a limited text (municipalities.js filters the municipality list).
+ *  - reports lost connections and server errors in the status line.
+ * Character counts are regionet/character-count.js's; the municipality filter is
+ * municipalities.js's.
  */
 (function () {
   "use strict";
@@ -110,31 +111,10 @@
     if (form) say(form, "data-error-message");
   });
 
-  function characterCount(box) {
-    var field = box.querySelector("textarea");
-    var message = box.querySelector(".character-count__message");
-    var limit = parseInt(box.getAttribute("data-limit"), 10);
-    if (!field || !message || !limit) return;
-    var timer = null;
-    function update() {
-      var left = limit - field.value.length;
-      var template = box.getAttribute(left >= 0 ? "data-left" : "data-over");
-      message.textContent = template.replace("{count}", String(Math.abs(left)));
-      message.classList.toggle("character-count__message--over", left < 0);
-    }
-    message.hidden = false;
-    update();
-    field.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(update, 800);
-    });
-  }
-
   function start() {
     document.querySelectorAll("[data-autosave-note]").forEach(function (note) {
       note.hidden = false;
     });
-    document.querySelectorAll("[data-character-count]").forEach(characterCount);
   }
 
   if (document.readyState === "loading") {
