@@ -147,6 +147,19 @@ class OrganisationRegistrationForm(StatedLimitsMixin, forms.Form):
                     self.add_error(field, errors)
         return cleaned
 
+    def organisation_fields(self) -> dict:
+        """The registration door's keyword arguments, from the valid form."""
+        data = self.cleaned_data
+        return {
+            "country": self.country,
+            "type": data["type"],
+            "business_id": data["business_id"],
+            "home_municipality": data["home_municipality"],
+            "name_fi": data["name_fi"],
+            "name_sv": data["name_sv"],
+            "name_en": data["name_en"],
+        }
+
 
 class OrganisationAdminForm(forms.ModelForm):
     """The admin's organisation form: a business ID is read as it is typed (spaces, no

@@ -67,17 +67,9 @@ class RegisterOrganisationView(PermissionRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
             organisation = services.register_organisation(
-                by=self.request.user,
-                country=self.country,
-                type=data["type"],
-                business_id=data["business_id"],
-                home_municipality=data["home_municipality"],
-                name_fi=data["name_fi"],
-                name_sv=data["name_sv"],
-                name_en=data["name_en"],
+                by=self.request.user, **form.organisation_fields()
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -16,7 +16,7 @@ from regionet.programmes.models import Instrument, Phase
 from regionet.texts import StatedLimitsMixin
 
 from . import limits
-from .models import Partner
+from .section_forms import PartnerTermsForm
 
 
 class PhaseChoiceField(forms.ModelChoiceField):
@@ -129,7 +129,7 @@ class BusinessIdText(forms.CharField):
     not free text, so no character count is stated."""
 
 
-class InvitePartnerForm(StatedLimitsMixin, forms.Form):
+class InvitePartnerForm(PartnerTermsForm):
     """The coordinator invites an organisation by its contact person's e-mail address."""
 
     organisation_name = forms.CharField(label=_("Name of the organisation"), max_length=200)
@@ -150,26 +150,14 @@ class InvitePartnerForm(StatedLimitsMixin, forms.Form):
         help_text=_("The invitation goes to this address; only its owner can answer it."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Partner.Role.choices)
-    tasks = forms.CharField(
-        label=_("Tasks in the project"),
-        required=False,
-        max_length=limits.PARTNER_TASKS,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    editable_sections = forms.MultipleChoiceField(
-        label=_("Parts of the application its members may edit"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    field_order = ["organisation_name", "country", "business_id", "email"]
 
-    def __init__(self, *args, application, section_choices=(), **kwargs):
+    def __init__(self, *args, application, **kwargs):
         super().__init__(*args, prefix="invite", **kwargs)
         countries = geography.registrable_countries()
         self.fields["country"].queryset = countries
         self.fields["country"].label_from_instance = lambda country: country.name
         self.fields["country"].initial = application.coordinator.country_id
-        self.fields["editable_sections"].choices = section_choices
 
     def clean(self):
         cleaned = super().clean()

@@ -248,18 +248,9 @@ def register_invited_organisation(request, key, country):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             partner = services.join_with_new_organisation(
-                invitation,
-                by=request.user,
-                country=country,
-                type=data["type"],
-                business_id=data["business_id"],
-                home_municipality=data["home_municipality"],
-                name_fi=data["name_fi"],
-                name_sv=data["name_sv"],
-                name_en=data["name_en"],
+                invitation, by=request.user, **form.organisation_fields()
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -421,11 +421,10 @@ class BusinessIdField(forms.CharField):
         )
 
 
-class AddPartnerForm(StatedLimitsMixin, forms.Form):
-    business_id = BusinessIdField(
-        label=_("Business ID of the partner"),
-        help_text=_("Y-tunnus (1234567-8) or organisationsnummer (123456-7890)."),
-    )
+class PartnerTermsForm(StatedLimitsMixin, forms.Form):
+    """A partner's role, tasks and the sections its members may edit: asked when a registered
+    organisation is added and when one is invited by e-mail."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Partner.Role.choices)
     tasks = forms.CharField(
         label=_("Tasks in the project"),
@@ -440,8 +439,19 @@ class AddPartnerForm(StatedLimitsMixin, forms.Form):
     )
 
     def __init__(self, *args, section_choices=(), **kwargs):
-        super().__init__(*args, prefix="add", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["editable_sections"].choices = section_choices
+
+
+class AddPartnerForm(PartnerTermsForm):
+    business_id = BusinessIdField(
+        label=_("Business ID of the partner"),
+        help_text=_("Y-tunnus (1234567-8) or organisationsnummer (123456-7890)."),
+    )
+    field_order = ["business_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="add", **kwargs)
         self.organisation = None
         self.not_registered = False
 
