@@ -172,6 +172,7 @@ class World:
             "key": uuid.UUID(int=7),
             "uidb36": "1",
             "invitation_pk": self.invitation_pk,
+            "invitation": self.invitation_pk,
             "membership_pk": self.membership_pk,
         }
         if keyword == "call" and name == "calls:call_detail":
