@@ -9,7 +9,8 @@ production's security settings is switched off for the test.
 Each role (the public, an applicant, a programme officer) starts from its pages and follows
 every same-site link of a kind not seen before (ids replaced by N, no query strings). A page
 fails when it or any subresource answers 400 or more, when the browser logs an error (a script
-error, a resource refused by the Content-Security-Policy) or when a stylesheet did not apply.
+error, a resource refused by the Content-Security-Policy), when a stylesheet did not apply,
+or when the page scrolls sideways (the demo's run is at a phone's width; Django's admin aside).
 """
 
 import os
@@ -41,13 +42,17 @@ NOT_FOLLOWED = re.compile(
 # What a TLS-terminating proxy in front of gunicorn adds to every request it forwards.
 BEHIND_TLS_PROXY = {"X-Forwarded-Proto": "https"}
 
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 800}
+
 STYLESHEETS_APPLIED = """() => {
   const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
   const broken = links
     .filter((link) => !link.sheet || link.sheet.cssRules.length === 0)
     .map((link) => link.href);
   const font = getComputedStyle(document.body).fontFamily;
-  return {count: links.length, broken, font};
+  const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  return {count: links.length, broken, font, overflow};
 }"""
 
 
@@ -134,10 +139,11 @@ def production_server(tmp_path_factory):
 
 @pytest.fixture(params=["production", "demo"])
 def served(request):
-    """The same checks against the production server and the demo's runserver."""
+    """The same checks against the production server (at a laptop's width) and the demo's
+    runserver (at a phone's, where no page may scroll sideways)."""
     if request.param == "production":
-        return request.getfixturevalue("production_server"), BEHIND_TLS_PROXY
-    return request.getfixturevalue("demo_server"), {}
+        return request.getfixturevalue("production_server"), BEHIND_TLS_PROXY, LAPTOP
+    return request.getfixturevalue("demo_server"), {}, PHONE
 
 
 class Crawl:
@@ -204,6 +210,9 @@ class Crawl:
             self._report(f"stylesheets not applied: {applied}")
         elif "Times New Roman" in applied["font"] or applied["font"] == "serif":
             self._report(f"the browser's default font, no site style: {applied['font']}")
+        if applied["overflow"] > 0 and "/admin/" not in path:
+            width = self.page.viewport_size["width"]
+            self._report(f"scrolls sideways by {applied['overflow']} px at {width} px")
         hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         return [found for found in map(self._same_site_path, hrefs) if found]
 
@@ -218,9 +227,10 @@ class Crawl:
 
 
 def _crawl(browser, served, start, sign_in_as=None, limit=PAGES_PER_ROLE):
-    server, headers = served
+    server, headers, viewport = served
     page = new_page(browser, server)
     page.context.set_extra_http_headers(headers)
+    page.set_viewport_size(viewport)
     try:
         if sign_in_as:
             sign_in_as(page)
