@@ -89,13 +89,14 @@ def is_not_withdrawn(user, application):
 
 
 # The draft (and the work in progress during a completion request) is the applicants' own;
-# officers see what the registry received: the submissions and their attachments.
+# officers see what the registry received: the submissions, and in the workspace (under
+# handle_application) the attachments as a submission received them.
 is_applicant_member = is_coordinator_member | is_partner_member
 can_view_submissions = is_applicant_member | is_handling_officer
 
 rules.add_perm("applications.view_application", is_applicant_member)
 rules.add_perm("applications.view_submissions", can_view_submissions)
-rules.add_perm("applications.download_attachment", can_view_submissions)
+rules.add_perm("applications.download_attachment", is_applicant_member)
 rules.add_perm("applications.edit_application", is_coordinator_member & is_editable)
 rules.add_perm("applications.manage_consortium", is_coordinator_member & is_editable)
 rules.add_perm("applications.submit_application", is_coordinator_member & is_editable)

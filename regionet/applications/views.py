@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from regionet.questionnaires.models import Question
 from regionet.questionnaires.queries import questions_of
 
 from . import receipts, services
+from .downloads import attachment_response
 from .eligibility import application_checks, budget_totals, can_submit, financing_check
 from .forms import CommitmentForm, StartForm, SubmitForm, WithdrawForm, user_organisations
 from .models import (
@@ -1021,26 +1022,11 @@ def _in_a_submission(application, attachment_id) -> bool:
 
 @login_required
 def download_attachment(request, pk, attachment):
-    """The file, as a download with its own name; a file removed from the draft stays
-    downloadable if a submission received it."""
+    """The applicants' file, as a download with its own name; a file removed from the draft
+    stays downloadable if a submission received it. Officers open what a submission received
+    in the workspace (``workspace_views.attachment``)."""
     application = get_application_for(request, pk, "applications.download_attachment")
     attachment = get_object_or_404(Attachment, pk=attachment, application=application)
-    # Applicants see their draft's files; officers (and files removed from the draft) only
-    # what a submission received.
-    in_draft = attachment.removed_at is None and request.user.has_perm(
-        "applications.view_application", application
-    )
-    if not in_draft and not _in_a_submission(application, attachment.pk):
+    if attachment.removed_at is not None and not _in_a_submission(application, attachment.pk):
         raise Http404
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment.file, name=attachment.name, kind=attachment.kind)

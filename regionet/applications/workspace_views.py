@@ -22,6 +22,7 @@ from regionet.audit.services import record
 from regionet.programmes.models import Phase
 
 from . import exports, queries, services
+from .downloads import attachment_response
 from .eligibility import application_checks
 from .models import Application, ApplicationState, Attachment, Export
 from .receipts import snapshot_context
@@ -340,12 +341,8 @@ def attachment(request, pk, number, attachment):
     """An attachment as submission ``number`` received it, as a download.
 
     Only a file that the submission's snapshot lists, with the hash the snapshot froze: the
-    draft's files (also during a completion request) stay the applicants' own. The content
-    type is that of the kind the upload check found, never one the browser sent, so the file
-    is never shown inline as something else."""
+    draft's files (also during a completion request) stay the applicants' own."""
     application = _handled_application(request, pk)
-    if not request.user.has_perm("applications.download_attachment", application):
-        raise Http404
     content = get_object_or_404(
         application.submissions.values_list("content", flat=True), number=number
     )
@@ -357,20 +354,7 @@ def attachment(request, pk, number, attachment):
     stored = get_object_or_404(Attachment, pk=attachment, application=application)
     if stored.sha256 != received["sha256"]:
         raise Http404
-    try:
-        stream = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    kind = ALLOWED_KINDS.get(received.get("kind"))
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=received["name"],
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(stored.file, name=received["name"], kind=received.get("kind"))
 
 
 @login_required

@@ -85,18 +85,25 @@ def test_officers_see_what_was_received_not_the_work_in_progress(client, english
 
 
 def test_officers_download_the_files_a_submission_received(client):
+    """In the workspace, as the submission received them; the applicants' own download
+    (which serves the draft's files) is not theirs."""
     application = eligible_draft()
     attachment = AttachmentFactory(application=application)
     services.submit_application(application, by=application.created_by)
     signed_in_officer(client, application)
     response = client.get(
         reverse(
-            "applications:download_attachment",
-            kwargs={"pk": application.pk, "attachment": attachment.pk},
+            "workspace:attachment",
+            kwargs={"pk": application.pk, "number": 1, "attachment": attachment.pk},
         )
     )
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
+    applicants_download = reverse(
+        "applications:download_attachment",
+        kwargs={"pk": application.pk, "attachment": attachment.pk},
+    )
+    assert client.get(applicants_download).status_code == 404
 
 
 def test_nothing_can_be_edited_after_the_requests_deadline():

@@ -49,7 +49,7 @@ MATRICES = {
     "submitted": {
         "view_application": "xx xx . .. . . . .",
         "view_submissions": "xx xx . xx . . . .",
-        "download_attachment": "xx xx . xx . . . .",
+        "download_attachment": "xx xx . .. . . . .",
         "edit_application": ".. .. . .. . . . .",
         "manage_consortium": ".. .. . .. . . . .",
         "submit_application": ".. .. . .. . . . .",
@@ -59,7 +59,7 @@ MATRICES = {
     "completion_requested": {
         "view_application": "xx xx . .. . . . .",
         "view_submissions": "xx xx . xx . . . .",
-        "download_attachment": "xx xx . xx . . . .",
+        "download_attachment": "xx xx . .. . . . .",
         "edit_application": "xx .. . .. . . . .",
         "manage_consortium": "xx .. . .. . . . .",
         "submit_application": "xx .. . .. . . . .",
@@ -69,7 +69,7 @@ MATRICES = {
     "withdrawn_after_submission": {
         "view_application": "xx xx . .. . . . .",
         "view_submissions": "xx xx . xx . . . .",
-        "download_attachment": "xx xx . xx . . . .",
+        "download_attachment": "xx xx . .. . . . .",
         "edit_application": ".. .. . .. . . . .",
         "manage_consortium": ".. .. . .. . . . .",
         "submit_application": ".. .. . .. . . . .",

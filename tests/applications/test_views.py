@@ -748,6 +748,7 @@ def test_an_attachment_downloads_with_its_name_and_type(client, draft, coordinat
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="suunnitelma.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == PDF
 
 
