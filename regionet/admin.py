@@ -14,9 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# Roles that configure programmes (FunderRole.Role values).
-CONFIGURING_ROLES = ("programme_officer", "administrator")
-
 
 class RegionetAdminSite(admin.AdminSite):
     site_header = _("Regionet staff interface")
@@ -24,14 +21,14 @@ class RegionetAdminSite(admin.AdminSite):
     index_title = _("Configuration")
 
     def has_permission(self, request):
-        user = request.user
-        if not user.is_active:
-            return False
-        if user.is_staff:
-            return True
-        from regionet.accounts.models import FunderRole
+        """Django's staff status, or configuring programmes (a funder's officer or
+        administrator, or the platform administrator): the rules name both."""
+        from regionet.accounts.rules import is_admin_site_user
+        from regionet.programmes.rules import configures_any_funder
 
-        return FunderRole.objects.filter(user=user, role__in=CONFIGURING_ROLES).exists()
+        return request.user.is_active and (is_admin_site_user | configures_any_funder).test(
+            request.user
+        )
 
     def login(self, request, extra_context=None):
         """To the site's sign-in (password, then the authenticator's code), back here after;

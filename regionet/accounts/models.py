@@ -351,6 +351,12 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
+class FunderRoleQuerySet(models.QuerySet):
+    def staff(self):
+        """The staff roles: holding one needs two-factor authentication."""
+        return self.filter(role__in=sorted(FunderRole.STAFF_ROLES))
+
+
 class FunderRole(models.Model):
     """A role a user holds with one funder; a user may hold several with the same funder."""
 
@@ -379,6 +385,8 @@ class FunderRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = FunderRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funder role")

@@ -6,7 +6,6 @@ through `user.has_perm("accounts.…", obj)`; other apps compose the predicates.
 """
 
 import rules
-from django.utils.functional import LazyObject, empty
 
 from .models import FunderRole, Membership
 
@@ -57,7 +56,7 @@ def has_staff_role(user):
     """A staff role with any funder: such users must use two-factor authentication."""
     if not user.is_authenticated:
         return False
-    return FunderRole.objects.filter(user=user, role__in=sorted(FunderRole.STAFF_ROLES)).exists()
+    return FunderRole.objects.staff().filter(user=user).exists()
 
 
 @rules.predicate
@@ -77,8 +76,10 @@ def is_admin_site_user(user):
     return user.is_authenticated and user.is_active and user.is_staff
 
 
+# Rights of the admin site beyond any funder role (the flags on the user, no query).
+has_administrator_flags = is_platform_administrator | is_admin_site_user
 # Rights that need two-factor authentication (TOTP) before any page is shown.
-has_staff_rights = is_platform_administrator | is_admin_site_user | has_staff_role
+has_staff_rights = has_administrator_flags | has_staff_role
 
 
 @rules.predicate
@@ -96,17 +97,16 @@ def has_verified_email(user):
     """
     if not user.is_authenticated:
         return False
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
-    if "_has_verified_email" not in user.__dict__:
+    # getattr and setattr reach the user inside request.user's lazy wrapper.
+    verified = getattr(user, "_has_verified_email", None)
+    if verified is None:
         from allauth.account.models import EmailAddress
 
-        user.__dict__["_has_verified_email"] = EmailAddress.objects.filter(
-            user=user, email__iexact=user.email, verified=True
+        verified = EmailAddress.objects.filter(
+            user_id=user.pk, email__iexact=user.email, verified=True
         ).exists()
-    return user.__dict__["_has_verified_email"]
+        user._has_verified_email = verified
+    return verified
 
 
 rules.add_perm("accounts.act_for_organisations", has_verified_email)
