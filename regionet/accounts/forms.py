@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from regionet.texts import StatedLimitsMixin
@@ -164,6 +165,13 @@ class OrganisationRegistrationForm(StatedLimitsMixin, forms.Form):
 class OrganisationAdminForm(forms.ModelForm):
     """The admin's organisation form: a business ID is read as it is typed (spaces, no
     hyphen, an "FI" prefix) and stored in its standard form; the model checks the rest."""
+
+    # What is typed may be longer than the standard form stored (as on the registration form).
+    business_id = forms.CharField(
+        label=capfirst(Organisation._meta.get_field("business_id").verbose_name),
+        help_text=Organisation._meta.get_field("business_id").help_text,
+        max_length=20,
+    )
 
     class Meta:
         model = Organisation

@@ -107,6 +107,14 @@ def test_admin_refuses_a_y_tunnus_with_a_wrong_check_digit(platform_admin_client
     assert Organisation.objects.count() == 0
 
 
+def test_admin_reads_a_business_id_typed_with_a_prefix_and_spaces(platform_admin_client):
+    response = platform_admin_client.post(
+        "/en/admin/accounts/organisation/add/", organisation_add_data("FI 0112038-9")
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get().business_id == "0112038-9"
+
+
 def test_admin_saves_a_valid_business_id_in_its_standard_form(platform_admin_client):
     response = platform_admin_client.post(
         "/en/admin/accounts/organisation/add/", organisation_add_data("FI01120389")
