@@ -37,9 +37,10 @@ def format_money(amount: Decimal, currency: str = "EUR", language: str | None = 
 
 # --- Amounts typed in a form --------------------------------------------------------------
 
-# Amounts are stored with 14 digits, two of them decimals: at most this much.
+# Amounts are stored with 14 digits, two of them decimals: at most this much, to the cent.
+# The one definition of both: every module that checks an amount imports them from here.
 LARGEST_AMOUNT = Decimal("999999999999.99")
-_CENT = Decimal("0.01")
+CENT = Decimal("0.01")
 # A currency sign or code typed before or after the amount is ignored.
 _CURRENCY = re.compile(r"^(?:€|EUR|SEK|kr\.?)\s*|\s*(?:€|EUR|SEK|kr\.?)$", re.IGNORECASE)
 _MINUS = re.compile(r"^[-−–]\s*")
@@ -114,9 +115,9 @@ def parse_amount(text: str, language: str | None = None) -> Decimal:
         digits = re.split(r"[.,]", compact)[-1]
         suggestions = []
         if len(digits) == 3:
-            suggestions = [format_amount(amount.scaleb(3).quantize(_CENT), language)]
+            suggestions = [format_amount(amount.scaleb(3).quantize(CENT), language)]
         raise AmountError("decimals", text, suggestions)
-    amount = abs(amount).quantize(_CENT)
+    amount = abs(amount).quantize(CENT)
     if amount > LARGEST_AMOUNT:
         raise AmountError("too_large", text)
     return amount
@@ -124,7 +125,7 @@ def parse_amount(text: str, language: str | None = None) -> Decimal:
 
 def _suggested(proper: str, locale: str) -> str:
     amount = parse_decimal(proper, locale=locale)
-    return format_decimal(amount.quantize(_CENT), format="#,##0.00", locale=locale)
+    return format_decimal(amount.quantize(CENT), format="#,##0.00", locale=locale)
 
 
 class MoneyField(forms.DecimalField):

@@ -16,15 +16,13 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from regionet.programmes.money import CENT, LARGEST_AMOUNT
 from regionet.texts import text_problems
 
 from .models import Question
 from .queries import questions_of
 
 Kind = Question.Kind
-CENT = Decimal("0.01")
-# The largest amount the database stores (14 digits, two of them decimals).
-LARGEST = Decimal("999999999999.99")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -124,8 +122,8 @@ def _check_number(question, value, label):
     number = _as_decimal(value)
     if number is None:
         return [gettext("%(label)s: enter a number.") % {"label": label}]
-    if abs(number) > LARGEST:
-        return [_bound_message("max", LARGEST, label)]
+    if abs(number) > LARGEST_AMOUNT:
+        return [_bound_message("max", LARGEST_AMOUNT, label)]
     if number != number.quantize(CENT):
         return [gettext("%(label)s: use at most two decimals.") % {"label": label}]
     if question.min_value is not None and number < question.min_value:

@@ -8,6 +8,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from regionet.programmes import money
+from regionet.questionnaires import answers as answers_module
 from regionet.questionnaires.answers import public_answers, validate_answers
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +153,14 @@ def test_bounds_are_inclusive_and_shown_in_the_users_language(version, answers):
 def test_amounts_are_decimals_with_at_most_two_places(version, answers, value, message):
     answers["own_financing"] = value
     assert errors(version, answers) == {"own_financing": [f"own_financing en: {message}"]}
+
+
+def test_numbers_are_bounded_by_the_one_largest_amount_and_cent():
+    """The answers' bounds are money's own, not copies that could drift apart."""
+    bounds = (answers_module.LARGEST_AMOUNT, answers_module.CENT)
+    assert bounds == (Decimal("999999999999.99"), Decimal("0.01"))
+    assert answers_module.LARGEST_AMOUNT is money.LARGEST_AMOUNT
+    assert answers_module.CENT is money.CENT
 
 
 @pytest.mark.parametrize("value", ["2021-02-29", "2021-9-1", "1.9.2021", "20210901", 20210901])
