@@ -29,17 +29,6 @@
   var dismissedAbsolute = false;
   var endShown = false;
 
-  function cookie(name) {
-    var parts = document.cookie ? document.cookie.split("; ") : [];
-    for (var i = 0; i < parts.length; i++) {
-      var index = parts[i].indexOf("=");
-      if (parts[i].slice(0, index) === name) {
-        return decodeURIComponent(parts[i].slice(index + 1));
-      }
-    }
-    return "";
-  }
-
   function clock(deadline) {
     return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
       hour: "2-digit",
@@ -107,7 +96,7 @@
   function stay() {
     var request = new XMLHttpRequest();
     request.open("POST", keepAliveUrl);
-    request.setRequestHeader("X-CSRFToken", cookie("csrftoken"));
+    request.setRequestHeader("X-CSRFToken", window.regionetCsrfToken());
     request.setRequestHeader("Accept", "application/json");
     request.onload = function () {
       if (request.status === 200) {

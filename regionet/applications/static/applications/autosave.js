@@ -3,7 +3,8 @@
  *  - lets HTMX swap in the status fragments of 401 (signed out), 403 (no longer editable),
  *    409 (someone else saved first) and 422 (not saved: errors), which HTMX 2 leaves out by
  *    default, and only those (they carry an X-Save-Status header);
- *  - sends the current CSRF cookie, because signing in again in another tab rotates it;
+ *  - sends the current CSRF token (regionet/csrf.js), because signing in again in another
+ *    tab rotates it;
  *  - pauses autosave on a form after a conflict, so the refused text is not sent again;
  *  - reports lost connections and server errors in the status line.
  * Character counts are regionet/character-count.js's; the municipality filter is
@@ -24,17 +25,6 @@
     }
   });
 
-  function cookie(name) {
-    var parts = document.cookie ? document.cookie.split("; ") : [];
-    for (var i = 0; i < parts.length; i++) {
-      var index = parts[i].indexOf("=");
-      if (parts[i].slice(0, index) === name) {
-        return decodeURIComponent(parts[i].slice(index + 1));
-      }
-    }
-    return "";
-  }
-
   function autosaveForm(event) {
     var elt = event.detail && event.detail.elt;
     return elt && elt.hasAttribute && elt.hasAttribute("data-autosave") ? elt : null;
@@ -49,7 +39,7 @@
 
   document.addEventListener("htmx:configRequest", function (event) {
     if (!autosaveForm(event)) return;
-    var token = cookie("csrftoken");
+    var token = window.regionetCsrfToken();
     if (token) {
       event.detail.headers["X-CSRFToken"] = token;
       event.detail.parameters["csrfmiddlewaretoken"] = token;
