@@ -233,8 +233,11 @@ def register_invited_organisation(request, key, country):
     country = geography.registrable_countries().filter(code=country.upper()).first()
     if country is None:
         raise Http404
-    problems = services.partner_invitation_problems(invitation, request.user)
-    if problems or services.invited_organisation(invitation) is not None:
+    # A POST is checked by the door, under its locks: a refusal keeps what was typed.
+    refused = request.method != "POST" and services.partner_invitation_problems(
+        invitation, request.user
+    )
+    if refused or services.invited_organisation(invitation) is not None:
         # Nothing to register here: the invitation page says why, or which one to choose.
         return redirect("applications:partner_invitation", key=invitation.key)
     initial = {}
@@ -258,7 +261,7 @@ def register_invited_organisation(request, key, country):
         except services.ApplicationError as error:
             for message in error.messages:
                 form.add_error(None, message)
-            status = 409
+            status = 403 if isinstance(error, services.NotAllowed) else 409
         else:
             return _joined(request, partner)
     return render(

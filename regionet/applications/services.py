@@ -878,15 +878,30 @@ def accept_partner_invitation(
     """The invited contact person brings ``organisation`` (one of theirs) into the consortium
     on the terms the coordinator set; its participation is then confirmed as any partner's."""
     now = _now(now)
+    application, invitation = _answerable(invitation, by, now)
+    return _accept(application, invitation, organisation, by=by, now=now)
+
+
+def _answerable(invitation: PartnerInvitation, by, now) -> tuple[Application, PartnerInvitation]:
+    """The invitation's application and the invitation, locked in that order (the order of
+    every door of an invitation, so two of them never wait for each other), if ``by`` may
+    answer it now; refused with the reasons otherwise."""
     application = _locked(invitation.application)
     invitation = (
-        PartnerInvitation.objects.select_for_update()
+        PartnerInvitation.objects.select_for_update(of=("self",))
         .select_related("country")
         .get(pk=invitation.pk)
     )
     invitation.application = application
     if problems := partner_invitation_problems(invitation, by, now):
         raise NotAllowed(*problems)
+    return application, invitation
+
+
+def _accept(
+    application: Application, invitation: PartnerInvitation, organisation, *, by, now
+) -> Partner:
+    """``organisation`` joins on the invitation's terms (both rows locked by ``_answerable``)."""
     # Asked of the database, not of the request's memo: the organisation may be one the
     # caller registered in this transaction.
     if not Membership.objects.filter(user=by, organisation=organisation).exists():
@@ -937,12 +952,11 @@ def join_with_new_organisation(invitation: PartnerInvitation, *, by, now=None, *
     administrator) and bring it into the consortium, in one transaction: when either is
     refused, nothing is registered. ``registration`` holds ``register_organisation``'s
     arguments; a ``ValidationError`` from it is keyed by the registration form's fields."""
+    now = _now(now)
     with transaction.atomic():
-        invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
-        if problems := partner_invitation_problems(invitation, by, now):
-            raise NotAllowed(*problems)
+        application, invitation = _answerable(invitation, by, now)
         organisation = register_organisation(by=by, **registration)
-        return accept_partner_invitation(invitation, organisation, by=by, now=now)
+        return _accept(application, invitation, organisation, by=by, now=now)
 
 
 # --- Attachments ------------------------------------------------------------------------

@@ -227,6 +227,54 @@ def test_the_contact_registers_the_organisation_and_is_led_to_confirm(client, in
     )
 
 
+def test_a_registration_checks_the_invitation_once(client, invitation, monkeypatch):
+    from regionet.applications import services
+
+    checks = []
+    problems = services.partner_invitation_problems
+
+    def counted(*args, **kwargs):
+        checks.append(args)
+        return problems(*args, **kwargs)
+
+    monkeypatch.setattr(services, "partner_invitation_problems", counted)
+    client.force_login(UserFactory(email=CONTACT))
+    response = client.post(
+        url("register_invited_organisation", key=invitation.key, country="fi"),
+        {
+            "type": Organisation.Type.NGO,
+            "name_fi": "Kumppani ry",
+            "business_id": unique_y_tunnus(912),
+            "home_municipality": current_municipality("FI", 5).code,
+        },
+    )
+    partner = Partner.objects.get(organisation__business_id=unique_y_tunnus(912))
+    assert response["Location"] == url("confirm_partner", pk=partner.pk)
+    assert len(checks) == 1
+
+
+def test_a_registration_the_invitation_no_longer_allows_keeps_the_form(client, invitation):
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(
+        state=PartnerInvitation.State.WITHDRAWN
+    )
+    client.force_login(UserFactory(email=CONTACT))
+    response = client.post(
+        url("register_invited_organisation", key=invitation.key, country="fi"),
+        {
+            "type": Organisation.Type.NGO,
+            "name_fi": "Kumppani ry",
+            "business_id": unique_y_tunnus(913),
+            "home_municipality": current_municipality("FI", 5).code,
+        },
+    )
+    assert response.status_code == 403
+    assert response.context["form"].non_field_errors() == [
+        "The coordinator has withdrawn this invitation."
+    ]
+    assert response.context["form"]["name_fi"].value() == "Kumppani ry"
+    assert not Organisation.objects.filter(business_id=unique_y_tunnus(913)).exists()
+
+
 def test_a_registration_error_keeps_the_form_and_registers_nothing(client, invitation):
     client.force_login(UserFactory(email=CONTACT))
     register = url("register_invited_organisation", key=invitation.key, country="fi")

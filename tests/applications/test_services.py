@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from regionet.accounts.models import Organisation
 from regionet.applications import services
@@ -1018,6 +1020,74 @@ def test_a_refused_join_registers_nothing():
         )
     assert refusal.value.messages == ["The coordinator has withdrawn this invitation."]
     assert not Organisation.objects.filter(business_id=unique_y_tunnus(902)).exists()
+
+
+def first_reads(queries) -> list[str]:
+    """The order in which a door first reads the application's and the invitation's rows: on
+    PostgreSQL only its locking reads (FOR UPDATE), so the order its row locks are taken in."""
+    tables = []
+    for query in queries:
+        sql = query["sql"]
+        if connection.vendor == "postgresql" and "FOR UPDATE" not in sql:
+            continue
+        for table in ("applications_application", "applications_partnerinvitation"):
+            if f'FROM "{table}"' in sql and table not in tables:
+                tables.append(table)
+    return tables
+
+
+def test_every_door_of_an_invitation_locks_the_application_first():
+    # One order for all of them, or two of them at once could each wait for the other.
+    application = draft_in(phase_closing_at(DEADLINE))
+    order = ["applications_application", "applications_partnerinvitation"]
+    registering, joining, withdrawn = (
+        invite(application, email=f"{name}@kumppani.example")
+        for name in ("registering", "joining", "withdrawn")
+    )
+    with CaptureQueriesContext(connection) as join:
+        services.join_with_new_organisation(
+            registering,
+            by=invited_contact(registering),
+            now=BEFORE,
+            country=country("FI"),
+            type=Organisation.Type.NGO,
+            business_id=unique_y_tunnus(904),
+            home_municipality=current_municipality("FI", 3),
+            name_fi="Kumppani ry",
+        )
+    contact = invited_contact(joining)
+    MembershipFactory(user=contact, organisation=(organisation := OrganisationFactory()))
+    with CaptureQueriesContext(connection) as accept:
+        services.accept_partner_invitation(joining, organisation, by=contact, now=BEFORE)
+    with CaptureQueriesContext(connection) as withdraw:
+        services.withdraw_partner_invitation(withdrawn, by=application.created_by, now=BEFORE)
+    assert first_reads(join.captured_queries) == order
+    assert first_reads(accept.captured_queries) == order
+    assert first_reads(withdraw.captured_queries) == order
+
+
+def test_a_registration_checks_the_invitation_once(monkeypatch):
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    checks = []
+    problems = services.partner_invitation_problems
+
+    def counted(*args, **kwargs):
+        checks.append(args)
+        return problems(*args, **kwargs)
+
+    monkeypatch.setattr(services, "partner_invitation_problems", counted)
+    services.join_with_new_organisation(
+        invitation,
+        by=invited_contact(invitation),
+        now=BEFORE,
+        country=country("FI"),
+        type=Organisation.Type.NGO,
+        business_id=unique_y_tunnus(905),
+        home_municipality=current_municipality("FI", 3),
+        name_fi="Kumppani ry",
+    )
+    assert len(checks) == 1
 
 
 def test_a_registered_organisation_is_matched_by_its_business_id():
