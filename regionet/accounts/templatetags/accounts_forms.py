@@ -19,6 +19,12 @@ def _anchor(field) -> str:
 
 
 @register.filter
+def unlinked_entries(messages):
+    """Messages that belong to no one field, as error summary entries (no anchor)."""
+    return [(None, message) for message in messages]
+
+
+@register.filter
 def error_summary(form):
     """[(anchor id or None, text)] for every error of `form`, in field order, each naming its
     field; then the errors of the rows of the formsets the form holds (its
