@@ -608,24 +608,35 @@ def add_partner(application, organisation, *, role, tasks="", editable=(), by, n
     _require_coordinator(application, by)
     if not may_edit(application, by, Section.PARTNERS, now):
         raise NotAllowed(gettext("You cannot edit this part of the application now."))
+    partner = _join_consortium(
+        application, organisation, role=role, tasks=tasks, editable=editable, now=now
+    )
+    record(by, "application.partner_added", application, organisation=organisation.pk)
+    notices.partner_invited(partner)
+    return partner
+
+
+def _join_consortium(application, organisation, *, role, tasks, editable, now) -> Partner:
+    """``organisation`` becomes an unconfirmed partner of ``application`` (locked by the
+    caller) on these terms: the one way in, for a partner the coordinator adds and for one
+    answering an invitation, so both hold the same rules."""
     if organisation.pk == application.coordinator_id:
         raise ApplicationError(gettext("The coordinator is not its own partner."))
     if organisation.is_funder:
         raise ApplicationError(gettext("A funder cannot be a partner."))
     if application.partners.filter(organisation=organisation).exists():
         raise ApplicationError(gettext("This organisation is already a partner."))
-    tasks = _text(tasks, limit=limits.PARTNER_TASKS, label=gettext("Tasks in the project"))
+    if role not in Partner.Role.values:
+        raise ApplicationError(gettext("Choose the role of the partner."))
     partner = Partner.objects.create(
         application=application,
         organisation=organisation,
         role=role,
-        tasks=tasks,
-        editable_sections=sorted(editable),
+        tasks=_text(tasks, limit=limits.PARTNER_TASKS, label=gettext("Tasks in the project")),
+        editable_sections=sorted(set(editable) & set(section_codes(application))),
         added_at=now,
     )
     _bump(application, Section.PARTNERS, now)
-    record(by, "application.partner_added", application, organisation=organisation.pk)
-    notices.partner_invited(partner)
     return partner
 
 
@@ -916,21 +927,14 @@ def _accept(
             gettext("The coordinator invited the organisation with the business ID %(id)s.")
             % {"id": invitation.business_id}
         )
-    if organisation.pk == application.coordinator_id:
-        raise ApplicationError(gettext("The coordinator is not its own partner."))
-    if organisation.is_funder:
-        raise ApplicationError(gettext("A funder cannot be a partner."))
-    if application.partners.filter(organisation=organisation).exists():
-        raise ApplicationError(gettext("This organisation is already a partner."))
-    partner = Partner.objects.create(
-        application=application,
-        organisation=organisation,
+    partner = _join_consortium(
+        application,
+        organisation,
         role=invitation.role,
         tasks=invitation.tasks,
-        editable_sections=list(invitation.editable_sections),
-        added_at=now,
+        editable=invitation.editable_sections,
+        now=now,
     )
-    _bump(application, Section.PARTNERS, now)
     invitation.state = PartnerInvitation.State.ACCEPTED
     invitation.answered_at = now
     invitation.answered_by = by

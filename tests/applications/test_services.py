@@ -372,6 +372,22 @@ def test_the_coordinator_adds_a_partner_who_is_told():
     assert event.data == {"organisation": organisation.pk}
 
 
+def test_a_partner_edits_only_sections_the_application_has():
+    application = draft_in(phase_closing_at(DEADLINE))
+    organisation = OrganisationFactory()
+    with pytest.raises(ApplicationError) as refusal:
+        services.add_partner(application, organisation, role="boss", by=application.created_by)
+    assert refusal.value.messages == ["Choose the role of the partner."]
+    partner = services.add_partner(
+        application,
+        organisation,
+        role=Partner.Role.PARTNER,
+        editable=["financing", "no-such-section"],
+        by=application.created_by,
+    )
+    assert partner.editable_sections == ["financing"]
+
+
 @pytest.mark.parametrize(
     ("which", "message"),
     [
@@ -1149,6 +1165,23 @@ def test_an_invitation_is_answered_once_and_not_after_it_expires():
     assert sorted(application.partners.values_list("organisation", flat=True)) == sorted(
         [existing, first.pk]
     )
+
+
+def test_an_invited_partner_edits_only_sections_the_application_has():
+    # The same rules as a partner the coordinator adds, whatever the invitation's row holds.
+    application = draft_in(phase_closing_at(DEADLINE))
+    invitation = invite(application)
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(
+        editable_sections=["financing", "no-such-section"], role="boss"
+    )
+    contact = invited_contact(invitation)
+    MembershipFactory(user=contact, organisation=(organisation := OrganisationFactory()))
+    with pytest.raises(ApplicationError) as refusal:
+        services.accept_partner_invitation(invitation, organisation, by=contact, now=BEFORE)
+    assert refusal.value.messages == ["Choose the role of the partner."]
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(role=Partner.Role.EXPERT)
+    partner = services.accept_partner_invitation(invitation, organisation, by=contact, now=BEFORE)
+    assert partner.editable_sections == ["financing"]
 
 
 def test_the_contact_must_be_a_member_of_the_organisation_they_join_with():
