@@ -9,13 +9,14 @@ from regionet.accounts.rules import is_platform_administrator
 
 from .models import Call, CallContact, Phase, Programme, PublicationState
 
-# The funder roles that configure programmes: they create, edit and publish them.
+# The funder roles that configure programmes (they create, edit and publish them) and the
+# funder's questionnaires.
 MANAGER_ROLES = (FunderRole.Role.PROGRAMME_OFFICER, FunderRole.Role.ADMINISTRATOR)
 
 
 def funders_managed_by(user) -> QuerySet[Organisation]:
-    """The funders whose programmes ``user`` configures (every funder for the platform
-    administrator)."""
+    """The funders whose programmes and questionnaires ``user`` configures (every funder for
+    the platform administrator): the one place that makes the administrator's exception."""
     funders = Organisation.objects.funders()
     if not user.is_authenticated:
         return funders.none()
@@ -24,10 +25,14 @@ def funders_managed_by(user) -> QuerySet[Organisation]:
     return funders.filter(funder_roles__user=user, funder_roles__role__in=MANAGER_ROLES).distinct()
 
 
+def managed_funder_ids(user) -> QuerySet:
+    """The ids of ``funders_managed_by(user)``, as a subquery: scope with
+    ``filter(funder__in=managed_funder_ids(user))``."""
+    return funders_managed_by(user).values("pk")
+
+
 def programmes_managed_by(user) -> QuerySet[Programme]:
-    if is_platform_administrator(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(funder__in=funders_managed_by(user))
+    return Programme.objects.filter(funder__in=managed_funder_ids(user))
 
 
 def calls_managed_by(user) -> QuerySet[Call]:

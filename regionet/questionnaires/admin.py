@@ -21,14 +21,13 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from regionet.accounts.models import Organisation
-from regionet.accounts.rules import is_platform_administrator
 from regionet.programmes.admin_widgets import StaffFormFieldsMixin
 from regionet.programmes.models import Instrument, Phase
+from regionet.programmes.queries import funders_managed_by, managed_funder_ids
 
 from . import services
 from .models import Choice, Question, Questionnaire, QuestionnaireUse, QuestionnaireVersion, Section
-from .queries import managed_funder_ids, questionnaires_for_staff
+from .queries import questionnaires_for_staff
 
 QUESTION_FIELDS = [
     "order",
@@ -72,8 +71,6 @@ class FunderScopedAdmin(StaffFormFieldsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_platform_administrator(request.user):
-            return queryset
         return queryset.filter(**{f"{self.funder_path}__in": managed_funder_ids(request.user)})
 
     def get_object(self, request, object_id, from_field=None):
@@ -196,10 +193,7 @@ class QuestionnaireAdmin(FunderScopedAdmin, TranslationAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "funder":
-            funders = Organisation.objects.funders()
-            if not is_platform_administrator(request.user):
-                funders = funders.filter(pk__in=managed_funder_ids(request.user))
-            kwargs["queryset"] = funders
+            kwargs["queryset"] = funders_managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
@@ -492,9 +486,7 @@ class QuestionnaireUseAdmin(FunderScopedAdmin):
             "instrument": "call__programme__funder",
         }
         if db_field.name in querysets:
-            queryset = querysets[db_field.name]
-            if not is_platform_administrator(request.user):
-                funders = managed_funder_ids(request.user)
-                queryset = queryset.filter(**{f"{paths[db_field.name]}__in": funders})
-            kwargs["queryset"] = queryset
+            kwargs["queryset"] = querysets[db_field.name].filter(
+                **{f"{paths[db_field.name]}__in": managed_funder_ids(request.user)}
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

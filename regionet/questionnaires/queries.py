@@ -2,11 +2,11 @@
 
 from django.db.models import Max, OuterRef, Subquery
 
-from regionet.accounts.models import FunderRole
-from regionet.accounts.rules import is_platform_administrator
+from regionet.programmes.queries import managed_funder_ids
 
 from .models import Choice, Question, Questionnaire, QuestionnaireVersion
-from .rules import MANAGING_ROLES
+
+__all__ = ["managed_funder_ids", "questionnaires_for_staff", "questions_of"]
 
 
 def questions_of(version) -> list[Question]:
@@ -35,11 +35,6 @@ def questions_of(version) -> list[Question]:
     return top_level
 
 
-def managed_funder_ids(user):
-    """A subquery of the funders whose questionnaires ``user`` manages."""
-    return FunderRole.objects.filter(user=user, role__in=MANAGING_ROLES).values("funder_id")
-
-
 def questionnaires_for_staff(user):
     """The questionnaires ``user`` may edit (all for the platform administrator), with the
     latest version."""
@@ -51,6 +46,4 @@ def questionnaires_for_staff(user):
             ).values("number")[:1]
         ),
     )
-    if is_platform_administrator(user):
-        return questionnaires
     return questionnaires.filter(funder__in=managed_funder_ids(user))

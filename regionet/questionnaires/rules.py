@@ -13,10 +13,9 @@ from regionet.accounts.rules import (
     is_platform_administrator,
     is_programme_officer_of,
 )
+from regionet.programmes.queries import MANAGER_ROLES
 
 from .models import Choice, Question, Questionnaire, QuestionnaireUse, QuestionnaireVersion, Section
-
-MANAGING_ROLES = (FunderRole.Role.ADMINISTRATOR, FunderRole.Role.PROGRAMME_OFFICER)
 
 # (user, funder)
 manages_questionnaires_of = is_programme_officer_of | is_funder_administrator_of
@@ -44,7 +43,7 @@ def manages_questionnaire(user, obj):
     if not user.is_authenticated:
         return False
     if obj is None:
-        return FunderRole.objects.filter(user=user, role__in=MANAGING_ROLES).exists()
+        return FunderRole.objects.filter(user=user, role__in=MANAGER_ROLES).exists()
     return manages_questionnaires_of.test(user, funder_of(obj))
 
 
