@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from .browser.conftest import _browser_database_url
+from tests.servers import fresh_database_url
 
 ATTACH = """
 import io
@@ -91,7 +91,7 @@ def test_database_and_uploaded_files_survive_backup_and_restore(tmp_path):
         "DEBUG": "true",
         "REGIONET_VAR_DIR": str(tmp_path / "var"),
         "REGIONET_BACKUP_DIR": str(tmp_path / "backups"),
-        "DATABASE_URL": _browser_database_url(tmp_path, suffix="backup"),
+        "DATABASE_URL": fresh_database_url(tmp_path, "backup"),
         "EMAIL_URL": "memorymail://",
     }
     _regionet(env, "demo", "--no-server")

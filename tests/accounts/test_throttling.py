@@ -13,7 +13,6 @@ import html
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from regionet.accounts.models import User
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,12 +40,6 @@ WRONG = "wrong horse battery staple"
 ATTACKER = "203.0.113.7"
 OWNER = "198.51.100.2"
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -77,7 +71,7 @@ def start_servers(tmp: Path, count: int, **env_overrides) -> tuple[list, list[st
         env["CACHE_URL"] = env_overrides["CACHE_URL"]
     processes, urls = [], []
     for index in range(count):
-        port = _free_port()
+        port = free_port()
         log = (tmp / f"server-{index}.log").open("wb")
         processes.append(
             subprocess.Popen(

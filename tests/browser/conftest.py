@@ -8,7 +8,6 @@ runs, so these tests see exactly what the demo shows.
 
 import functools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,31 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM
+from tests.servers import free_port, fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _browser_database_url(tmp: Path, suffix: str = "browser") -> str:
-    """A fresh database of the suite's kind for a server the browser tests start."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp / f'{suffix}.sqlite3'}"
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    browser_name = f"{name or 'regionet'}_{suffix}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{browser_name}"')
-    return f"{base}/{browser_name}"
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +35,7 @@ def demo_server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "regionet.settings",
         "DEBUG": "true",
         "REGIONET_VAR_DIR": str(tmp),
-        "DATABASE_URL": _browser_database_url(tmp),
+        "DATABASE_URL": fresh_database_url(tmp, "browser"),
         # django-environ drops the first slash of the path: "filemail:////tmp/x" is /tmp/x
         # (with "filemail:///tmp/x" the mail would land in ./tmp/x under the server's cwd).
         "EMAIL_URL": f"filemail:///{mail_dir}",
@@ -68,7 +47,7 @@ def demo_server(tmp_path_factory):
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    port = _free_port()
+    port = free_port()
     # runserver logs every request: to a file, since a pipe nobody reads fills and blocks it.
     server_log = (tmp / "server.log").open("wb")
     server = subprocess.Popen(

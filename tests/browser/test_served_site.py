@@ -26,7 +26,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from .conftest import _browser_database_url, _free_port
+from tests.servers import free_port, fresh_database_url
+
 from .helpers import new_page, sign_in, sign_in_with_code, url
 
 APPLICANT = "hakija@oulu.example"
@@ -82,13 +83,13 @@ def production_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("production")
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     common = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "regionet.settings",
         "REGIONET_VAR_DIR": str(tmp),
-        "DATABASE_URL": _browser_database_url(tmp, suffix="production"),
+        "DATABASE_URL": fresh_database_url(tmp, "production"),
         "EMAIL_URL": f"filemail:///{mail_dir}",
     }
     regionet = [sys.executable, "-m", "regionet"]
