@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from regionet.programmes import deadlines
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0.00"))]
 
@@ -372,7 +374,9 @@ class PartnerInvitation(models.Model):
         return f"{self.organisation_name} <{self.email}>"
 
     def is_pending(self, now) -> bool:
-        return self.state == self.State.PENDING and now < self.expires_at
+        """Waiting for an answer, and ``now`` within its validity (the deadline helper's rule:
+        the instant it expires is still in time)."""
+        return self.state == self.State.PENDING and deadlines.is_in_time(self.expires_at, now)
 
 
 class CostCategory(models.TextChoices):

@@ -1154,7 +1154,9 @@ def test_an_invitation_is_answered_once_and_not_after_it_expires():
     first, second = OrganisationFactory(), OrganisationFactory()
     for organisation in (first, second):
         MembershipFactory(user=contact, organisation=organisation)
-    late = invitation.expires_at
+    # The deadline helper's rule: the instant it expires is still in time, a millisecond on not.
+    assert services.partner_invitation_problems(invitation, contact, invitation.expires_at) == []
+    late = invitation.expires_at + timedelta(milliseconds=1)
     assert services.partner_invitation_problems(invitation, contact, late) == [
         "This invitation has expired. Ask the coordinator for a new one."
     ]
