@@ -30,7 +30,7 @@ from regionet.ids import parse_id
 from regionet.places.models import Municipality, Region
 
 from . import queries, services
-from .admin_widgets import StaffFormFieldsMixin
+from .admin_widgets import StaffFormFieldsMixin, related_as_text
 from .deadlines import format_deadline
 from .models import (
     LANGUAGE_CHOICES,
@@ -381,9 +381,7 @@ class ProgrammeAdmin(PublishableAdmin):
             return fields
         return [*fields, "funder_text"]
 
-    @admin.display(description=Programme._meta.get_field("funder").verbose_name)
-    def funder_text(self, obj):
-        return str(obj.funder)
+    funder_text = related_as_text(Programme, "funder")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -10,8 +10,12 @@ officers: ``StaffFormFieldsMixin`` for every ModelAdmin and inline with a form.
   user may delete *some* object of that kind; whether this one may be deleted (a published
   call may not) is known only on the popup, which then answers 403. Deleting is done on the
   object's own page; the choice offers to add, change and view only.
+* A read-only foreign key is a link to the related object's admin page, whether or not the
+  user may open it (funder staff may not open an organisation's or a user's):
+  ``related_as_text`` shows it as plain text instead.
 """
 
+from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
 
 
@@ -44,3 +48,17 @@ class StaffFormFieldsMixin:
         elif isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             formfield.widget.can_delete_related = False
         return formfield
+
+
+def related_as_text(model, field: str, text=str):
+    """A ModelAdmin's display method that shows ``model``'s foreign key ``field`` as plain
+    text (``text`` of the related object, ``str`` by default) under the field's own name;
+    name it among the fields and the read-only fields in place of ``field``."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name)
+    def display(model_admin, obj):
+        related = getattr(obj, field)
+        # None is shown as the admin's empty value ("-").
+        return text(related) if related is not None else None
+
+    return display

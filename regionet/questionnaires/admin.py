@@ -21,7 +21,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from regionet.programmes.admin_widgets import StaffFormFieldsMixin
+from regionet.programmes.admin_widgets import StaffFormFieldsMixin, related_as_text
 from regionet.programmes.models import Instrument, Phase
 from regionet.programmes.queries import funders_managed_by, managed_funder_ids
 
@@ -187,9 +187,7 @@ class QuestionnaireAdmin(FunderScopedAdmin, TranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["funder_name"] if obj is not None else []
 
-    @admin.display(description=Questionnaire._meta.get_field("funder").verbose_name)
-    def funder_name(self, obj):
-        return str(obj.funder)
+    funder_name = related_as_text(Questionnaire, "funder")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "funder":
@@ -281,12 +279,9 @@ class QuestionnaireVersionAdmin(FunderScopedAdmin):
     def state(self, obj):
         return _state(obj)
 
-    # As text: Django would link a read-only user to the user's admin page, which funder
-    # staff may not open.
-    @admin.display(description=QuestionnaireVersion._meta.get_field("frozen_by").verbose_name)
-    def frozen_by_name(self, obj):
-        user = obj.frozen_by
-        return (user.full_name or user.email) if user else "-"
+    frozen_by_name = related_as_text(
+        QuestionnaireVersion, "frozen_by", lambda user: user.full_name or user.email
+    )
 
     def has_add_permission(self, request):
         # Versions are made by services.edit_version ("Make a new version").

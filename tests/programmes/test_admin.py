@@ -233,6 +233,9 @@ def test_the_publish_button_on_the_change_page(officer_client, programme):
     # Published: read-only, and the button withdraws the publication.
     assert page.context["has_change_permission"] is False
     assert f'action="{ADMIN}/programme/{programme.pk}/unpublish/"'.encode() in page.content
+    # The funder as text: staff may not open the organisation's admin page it would link to.
+    funder = f'<div class="readonly">{programme.funder}</div>'
+    assert (funder in page.content.decode(), b"/organisation/" in page.content) == (True, False)
 
 
 def test_the_change_page_lists_what_stands_in_the_way(officer_client, programme):
