@@ -275,7 +275,7 @@ def _prefill_from(application: Application, idea: Application):
 
 def editable_sections(application: Application, user, now=None) -> set[str] | None:
     """The sections ``user`` may edit now: None means every section, an empty set none."""
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.COMPLETION_REQUESTED):
+    if not application.is_editable:
         return set()
     organisations = _member_organisations(user)
     if application.coordinator_id in organisations:
@@ -286,8 +286,8 @@ def editable_sections(application: Application, user, now=None) -> set[str] | No
             if partner.organisation_id in organisations and partner.is_confirmed:
                 allowed |= set(partner.editable_sections)
     if application.state == ApplicationState.COMPLETION_REQUESTED:
-        request = open_completion_request(application)
-        if request is None or not deadlines.is_in_time(request.closes_at, _now(now)):
+        request = completion_request_in_time(application, _now(now))
+        if request is None:
             return set()
         requested = set(request.items)
         allowed = requested if allowed is None else allowed & requested
@@ -312,6 +312,15 @@ def may_edit(application: Application, user, section: str, now=None) -> bool:
 
 def open_completion_request(application: Application) -> CompletionRequest | None:
     return application.completion_requests.filter(answered_at__isnull=True).first()
+
+
+def completion_request_in_time(application: Application, now) -> CompletionRequest | None:
+    """The open completion request if ``now`` is within its deadline (the deadline helper
+    decides), else None: what editing, the consortium and submitting all ask."""
+    request = open_completion_request(application)
+    if request is None or not deadlines.is_in_time(request.closes_at, now):
+        return None
+    return request
 
 
 @dataclass(frozen=True)
@@ -660,7 +669,7 @@ def confirm_partnership(partner: Partner, *, commitment: str, by, now=None) -> P
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.organisation_id not in _member_organisations(by):
         raise NotAllowed(gettext("Only the partner organisation's own members can confirm."))
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.COMPLETION_REQUESTED):
+    if not application.is_editable:
         raise ApplicationError(gettext("The application can no longer be changed."))
     if partner.is_confirmed:
         return partner
@@ -835,7 +844,7 @@ def partner_invitation_problems(invitation: PartnerInvitation, user, now=None) -
     if not user.has_perm("accounts.act_for_organisations"):
         return [unverified_message()]
     application = invitation.application
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.COMPLETION_REQUESTED):
+    if not application.is_editable:
         return [gettext("The application can no longer be changed.")]
     if refusal := _consortium_closed_to_additions(application, now):
         return [refusal]
@@ -847,11 +856,11 @@ def _consortium_closed_to_additions(application: Application, now) -> str:
     parts and the request's own deadline has not passed (empty when it may change)."""
     if application.state != ApplicationState.COMPLETION_REQUESTED:
         return ""
-    request = open_completion_request(application)
-    if request is None or Section.PARTNERS not in request.items:
-        return gettext("The consortium is not among the requested additions.")
-    if not deadlines.is_in_time(request.closes_at, now):
+    request = completion_request_in_time(application, now)
+    if request is None:
         return gettext("The time for the requested additions has ended.")
+    if Section.PARTNERS not in request.items:
+        return gettext("The consortium is not among the requested additions.")
     return ""
 
 
@@ -1038,8 +1047,7 @@ def _admission_at(application: Application, now) -> LateAdmission | None:
     """Whether the application may be received at ``now``: None when in time, the officer's
     late admission that lets it in, or ``LateSubmission`` (the deadline helper decides)."""
     if application.state == ApplicationState.COMPLETION_REQUESTED:
-        request = open_completion_request(application)
-        if request is not None and deadlines.is_in_time(request.closes_at, now):
+        if completion_request_in_time(application, now) is not None:
             return None
         raise LateSubmission(gettext("The deadline of the completion request has passed."))
     if application.phase.is_in_time(now):

@@ -550,6 +550,23 @@ def test_the_completion_requests_deadline_is_enforced():
     assert Application.objects.get(pk=application.pk).state == ApplicationState.SUBMITTED
 
 
+def test_the_open_completion_request_counts_until_its_deadline():
+    application = submitted(draft_in(phase_closing_at(DEADLINE)))
+    closes_at = DEADLINE + timedelta(days=14)
+    request, application = requested(application, closes_at=closes_at)
+    late = closes_at + timedelta(milliseconds=1)
+
+    assert services.completion_request_in_time(application, closes_at) == request
+    assert services.completion_request_in_time(application, late) is None
+    # Every door that asks it answers the same: editing, the consortium, submitting.
+    assert services.editable_sections(application, application.created_by, late) == set()
+    assert services._consortium_closed_to_additions(application, late) == (
+        "The time for the requested additions has ended."
+    )
+    CompletionRequest.objects.filter(pk=request.pk).update(answered_at=closes_at)
+    assert services.completion_request_in_time(application, closes_at) is None
+
+
 @pytest.mark.parametrize(
     ("items", "closes_in", "message"),
     [
