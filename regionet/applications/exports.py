@@ -31,7 +31,7 @@ from regionet.accounts.models import Organisation
 from regionet.audit.services import record
 from regionet.places.queries import regions_of_municipalities
 from regionet.programmes.deadlines import local, zone_name
-from regionet.programmes.money import LOCALES
+from regionet.programmes.money import babel_locale
 
 from . import queries
 from .models import Export
@@ -154,7 +154,7 @@ class CsvDialect:
 
     @classmethod
     def of(cls, language: str) -> "CsvDialect":
-        decimal_sign = get_decimal_symbol(LOCALES.get(language[:2], "en_GB"))
+        decimal_sign = get_decimal_symbol(babel_locale(language))
         return cls(delimiter=";" if decimal_sign == "," else ",", decimal_sign=decimal_sign)
 
 

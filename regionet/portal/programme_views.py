@@ -14,7 +14,7 @@ from babel.numbers import format_percent
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from regionet.events import queries as event_queries
 from regionet.events import services as event_services
@@ -32,7 +32,7 @@ from regionet.programmes.models import (
     PublicationState,
     Zone,
 )
-from regionet.programmes.money import LOCALES
+from regionet.programmes.money import babel_locale
 from regionet.programmes.queries import CallGuidance, published_calls, published_programmes
 
 from .maps import RegionMap
@@ -151,15 +151,13 @@ def open_calls(now=None) -> list[Call]:
 
 def _percent(value: Decimal) -> str:
     """ "80 %" in Finnish and Swedish, "80%" in English."""
-    language = (get_language() or "fi")[:2]
-    return format_percent(value / 100, locale=LOCALES.get(language, "en_GB"))
+    return format_percent(value / 100, locale=babel_locale())
 
 
 def _list_of(names) -> str:
     """ "Lappi ja Pohjois-Pohjanmaa", "Lappland och Norra Österbotten"."""
     names = list(names)
-    language = (get_language() or "fi")[:2]
-    return format_list(names, locale=LOCALES.get(language, "en_GB")) if names else ""
+    return format_list(names, locale=babel_locale()) if names else ""
 
 
 def _money_facts(programme: Programme) -> dict:

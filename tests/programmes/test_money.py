@@ -13,6 +13,7 @@ from regionet.programmes.money import (
     LARGEST_AMOUNT,
     AmountError,
     MoneyField,
+    babel_locale,
     format_amount,
     format_money,
     parse_amount,
@@ -163,3 +164,11 @@ def test_thousands_grouped_by_any_space_read_back_in_finnish_and_swedish(amount,
     typed = format_amount(amount, "fi").replace(NBSP, space)
     assert parse_amount(typed, "fi") == amount
     assert parse_amount(typed, "sv") == amount
+
+
+def test_each_language_has_one_babel_locale():
+    with translation.override("sv"):
+        active = babel_locale()
+    assert [babel_locale(code) for code in ("fi", "sv", "en", "sv-se", "en-us", "de")] + [
+        active
+    ] == ["fi_FI", "sv_SE", "en_GB", "sv_SE", "en_GB", "en_GB", "sv_SE"]
