@@ -1349,27 +1349,23 @@ def close_completion_request(application, *, by, now=None) -> Application:
     return application
 
 
-# How many days a late admission may run after the later of the phase's deadline and the
-# moment it is granted, unless settings.REGIONET_LATE_ADMISSION_MAX_DAYS says otherwise.
-DEFAULT_LATE_ADMISSION_MAX_DAYS = 14
-
-
-def late_admission_max_days() -> int:
-    return getattr(settings, "REGIONET_LATE_ADMISSION_MAX_DAYS", DEFAULT_LATE_ADMISSION_MAX_DAYS)
-
-
 def late_admission_limit(phase: Phase, now: datetime) -> datetime:
     """The latest instant a late admission granted at ``now`` may run to.
 
     Counted from the deadline when it is granted before the phase closes (an early grant does
     not shorten it) and from the grant when after (the need is often known only days later):
     one applicant's extra time stays short and equal, whenever the officer learns of it."""
-    return max(phase.closes_at, now) + timedelta(days=late_admission_max_days())
+    return max(phase.closes_at, now) + timedelta(days=settings.REGIONET_LATE_ADMISSION_MAX_DAYS)
 
 
-def late_admission_too_long(phase: Phase, now: datetime) -> str:
-    """Why a late admission may not run past ``late_admission_limit``, in the user's language."""
-    days = late_admission_max_days()
+def late_admission_validity_problem(phase: Phase, valid_until: datetime, now: datetime) -> str:
+    """Why a late admission granted at ``now`` may not run until ``valid_until``, in the user's
+    language; empty when it may. The door's rule, which the officer's form asks too."""
+    if valid_until <= now:
+        return gettext("The admission must be valid until a future time.")
+    if valid_until <= late_admission_limit(phase, now):
+        return ""
+    days = settings.REGIONET_LATE_ADMISSION_MAX_DAYS
     limit = deadlines.format_deadline(
         late_admission_limit(phase, now), phase.call.programme.time_zone
     )
@@ -1395,10 +1391,8 @@ def grant_late_admission(application, *, reason, valid_until, by, now=None) -> L
     )
     if not reason:
         raise ApplicationError(gettext("Give the reason for the late admission."))
-    if valid_until <= now:
-        raise ApplicationError(gettext("The admission must be valid until a future time."))
-    if valid_until > late_admission_limit(application.phase, now):
-        raise ApplicationError(late_admission_too_long(application.phase, now))
+    if problem := late_admission_validity_problem(application.phase, valid_until, now):
+        raise ApplicationError(problem)
     admission = LateAdmission.objects.create(
         application=application,
         granted_by=by,

@@ -4,6 +4,7 @@ actions on one application, and the choice of versions to compare."""
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +15,7 @@ from regionet.texts import StatedLimitsMixin
 
 from . import limits, queries
 from .models import Application, ApplicationState, Export, Screening, Section
-from .services import (
-    BULK_ACTIONS,
-    late_admission_limit,
-    late_admission_max_days,
-    late_admission_too_long,
-)
+from .services import BULK_ACTIONS, late_admission_limit, late_admission_validity_problem
 
 ANY = ("", _("Any"))
 
@@ -244,7 +240,7 @@ class LateAdmissionForm(StatedLimitsMixin, LocalDeadlineMixin, forms.Form):
         self.now = now or timezone.now()
         self.time_zone = self.phase.call.programme.time_zone
         self.fields["valid_until_time"].help_text = deadlines.zone_name(self.time_zone)
-        days = late_admission_max_days()
+        days = settings.REGIONET_LATE_ADMISSION_MAX_DAYS
         self.fields["valid_until_date"].help_text = ngettext(
             "At the latest %(limit)s: a late admission runs for at most %(days)d day after "
             "the phase's deadline, or after it is granted if that is later.",
@@ -261,8 +257,11 @@ class LateAdmissionForm(StatedLimitsMixin, LocalDeadlineMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         valid_until = cleaned.get("valid_until")
-        if valid_until is not None and valid_until > late_admission_limit(self.phase, self.now):
-            self.add_error("valid_until_date", late_admission_too_long(self.phase, self.now))
+        # The door's own rule, asked here so that its refusal lands on the date field.
+        if valid_until is not None and (
+            problem := late_admission_validity_problem(self.phase, valid_until, self.now)
+        ):
+            self.add_error("valid_until_date", problem)
         return cleaned
 
 

@@ -454,6 +454,25 @@ def test_a_late_admission_to_year_9999_is_refused_on_the_form(officer_client, ph
     assert LateAdmission.objects.count() == 0
 
 
+def test_a_late_admission_in_the_past_is_refused_on_the_date_field(officer_client, phase):
+    """The form asks the door's own rule, so every refusal of the date lands on the date."""
+    draft = eligible_draft(phase)
+    url = reverse("workspace:late_admission", kwargs={"pk": draft.pk})
+    response = officer_client.post(
+        url,
+        {
+            "late-reason": "Verkkopalvelun katko",
+            "late-valid_until_date": "2000-01-01",
+            "late-valid_until_time": "12:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "valid_until_date": ["The admission must be valid until a future time."]
+    }
+    assert LateAdmission.objects.count() == 0
+
+
 def test_completion_can_name_a_questionnaire_section(officer_client, phase):
     section = SectionFactory()
     QuestionFactory(section=section, key="goal")
