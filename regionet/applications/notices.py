@@ -23,12 +23,19 @@ def _url(name: str, language: str, **kwargs) -> str:
         return settings.REGIONET_SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
 
 
+def _name(organisation, language: str) -> str:
+    """The organisation's name in ``language`` (else in fi, sv, en, as modeltranslation falls
+    back): a notice is written in its recipient's language, not in that of whoever acted."""
+    with translation.override(language):
+        return str(organisation)
+
+
 def _context(application, language: str, **extra) -> dict:
     return {
         "application_title": application.title,
         "record_number": application.record_number or "",
         "call_name": _texts(application.phase.call, "name"),
-        "organisation_name": str(application.coordinator),
+        "organisation_name": _name(application.coordinator, language),
         "time_zone": application.phase.call.programme.time_zone,
         "url": _url("applications:detail", language, pk=application.pk),
         **extra,
@@ -129,31 +136,37 @@ def completion_requested(request):
 
 
 def partner_invited(partner):
-    application = partner.application
-    for user in _members(partner.organisation_id):
-        language = user.preferred_language or application.language
-        notify(
-            kind="application.partner_invited",
-            recipient=user,
-            context=_context(
-                application,
-                language,
-                url=_url("applications:confirm_partner", language, pk=partner.pk),
-                partner_name=str(partner.organisation),
-            ),
-            language=language,
-        )
+    _to_members(
+        partner.organisation_id,
+        partner.application,
+        "application.partner_invited",
+        link=("applications:confirm_partner", {"pk": partner.pk}),
+        partner=partner.organisation,
+    )
 
 
-def _to_coordinator(application, kind: str, **extra):
-    for user in _members(application.coordinator_id):
+def _to_members(organisation_id, application, kind: str, *, link=None, partner=None, **extra):
+    """``kind`` to each member of the organisation in their language (else the application's).
+    ``link`` (a URL name and its arguments) stands for the application's own link and
+    ``partner`` (an organisation) gives ``partner_name``, both in the recipient's language."""
+    for user in _members(organisation_id):
         language = user.preferred_language or application.language
+        in_language = {}
+        if link is not None:
+            name, kwargs = link
+            in_language["url"] = _url(name, language, **kwargs)
+        if partner is not None:
+            in_language["partner_name"] = _name(partner, language)
         notify(
             kind=kind,
             recipient=user,
             language=language,
-            context=_context(application, language, **extra),
+            context=_context(application, language, **in_language, **extra),
         )
+
+
+def _to_coordinator(application, kind: str, **options):
+    _to_members(application.coordinator_id, application, kind, **options)
 
 
 def withdrawn(application):
@@ -174,7 +187,7 @@ def invited_to_full_phase(invitation):
         invitation.idea,
         "application.invited_to_full_phase",
         deadline=invitation.phase.closes_at.isoformat(),
-        url=_url("applications:start", invitation.idea.language, call=invitation.phase.call_id),
+        link=("applications:start", {"call": invitation.phase.call_id}),
     )
 
 
@@ -203,17 +216,9 @@ def partner_invitation(invitation):
 
 def partner_confirmed(partner):
     """To the coordinator's members: a partner confirmed its participation."""
-    application = partner.application
-    for user in _members(application.coordinator_id):
-        language = user.preferred_language or application.language
-        notify(
-            kind="application.partner_confirmed",
-            recipient=user,
-            language=language,
-            context=_context(
-                application,
-                language,
-                url=_url("applications:partners", language, pk=application.pk),
-                partner_name=str(partner.organisation),
-            ),
-        )
+    _to_coordinator(
+        partner.application,
+        "application.partner_confirmed",
+        link=("applications:partners", {"pk": partner.application_id}),
+        partner=partner.organisation,
+    )

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from regionet.accounts.models import Organisation
 from regionet.applications import services
@@ -744,6 +746,20 @@ def test_an_invitation_is_made_once_and_the_coordinator_told(two_phases):
     assert notice_recipients("application.invited_to_full_phase") == [idea.created_by.pk]
 
 
+def test_the_invitation_to_the_full_phase_links_in_the_recipients_language(two_phases):
+    idea, full_phase = two_phases
+    swede = member_of(idea.coordinator)
+    swede.preferred_language = "sv"
+    swede.save(update_fields=["preferred_language"])
+
+    services.invite_to_full_phase(idea, by=officer_of(idea), now=FULL_OPENS)
+
+    notice = Notice.objects.get(kind="application.invited_to_full_phase", recipient=swede)
+    with translation.override("sv"):
+        start = reverse("applications:start", kwargs={"call": full_phase.call_id})
+    assert notice.context["url"].endswith(start)
+
+
 def test_only_officers_invite_and_only_submitted_ideas(two_phases):
     idea, _ = two_phases
     draft = draft_in(idea.phase)
@@ -1227,6 +1243,29 @@ def test_a_partner_confirmed_tells_the_coordinators_members():
     notice = Notice.objects.filter(kind="application.partner_confirmed").first()
     assert notice.context["partner_name"] == partner.organisation.name
     assert notice.context["url"].endswith(f"/applications/{application.pk}/consortium/")
+
+
+def test_the_coordinators_members_are_told_in_their_own_language():
+    # Names and links in each recipient's language, not in the language of whoever acted.
+    application = draft_in(phase_closing_at(DEADLINE), confirmed_partner=False)
+    swede = member_of(application.coordinator)
+    swede.preferred_language = "sv"
+    swede.save(update_fields=["preferred_language"])
+    partner = application.partners.get()
+    MembershipFactory(user=(partner_member := UserFactory()), organisation=partner.organisation)
+
+    services.confirm_partnership(partner, commitment="Sitoudumme.", by=partner_member)
+
+    context = Notice.objects.get(kind="application.partner_confirmed", recipient=swede).context
+    assert (context["partner_name"], context["organisation_name"]) == (
+        partner.organisation.name_sv,
+        application.coordinator.name_sv,
+    )
+    assert context["url"].endswith(f"/sv/applications/{application.pk}/consortium/")
+    context = Notice.objects.get(
+        kind="application.partner_confirmed", recipient=application.created_by
+    ).context
+    assert context["partner_name"] == partner.organisation.name_fi
 
 
 def test_a_partner_neither_joins_nor_confirms_after_the_completion_requests_deadline():
