@@ -34,5 +34,6 @@ def verb_label(code: str) -> str:
 
 
 def registered_codes() -> list[str]:
-    """Every registered code, sorted (for the admin's filter and the tests)."""
+    """Every registered code, sorted: the tests hold that every code an app writes is one.
+    (The admin's filter lists the codes the trail holds, each by its ``verb_label``.)"""
     return sorted(_LABELS)

@@ -33,7 +33,7 @@ from regionet.programmes.models import (
     Zone,
 )
 from regionet.programmes.money import babel_locale
-from regionet.programmes.queries import CallGuidance, published_calls, published_programmes
+from regionet.programmes.queries import published_calls, published_programmes
 
 from .maps import RegionMap
 
@@ -308,11 +308,9 @@ def call_detail(request, programme, call):
             "themes": programme.themes.all(),
             "zones": zones,
             "events": _webinars(call, now),
-            "guidance": CallGuidance(
-                contacts=list(call.contacts.all()),
-                next_steps="",
-                decisions_expected=call.decisions_expected,
-            ),
+            # What programmes/includes/contacts.html reads (the page writes the decisions
+            # and each phase's next steps from the call itself).
+            "guidance": {"contacts": list(call.contacts.all())},
             "now": now,
             **_money_facts(programme),
         },

@@ -62,9 +62,6 @@ class CallGuidance:
     next_steps: str
     decisions_expected: str
 
-    def __bool__(self):
-        return bool(self.contacts or self.next_steps or self.decisions_expected)
-
 
 def call_guidance(call_id: int, phase_id: int | None = None) -> CallGuidance:
     """The call's contact persons in their order, the phase's next steps and when decisions

@@ -468,6 +468,15 @@ def test_the_2021_call_names_its_contacts_and_when_decisions_are_expected(
     assert f"<p><strong>{expected}</strong></p>" in decisions
 
 
+def test_the_call_page_gives_the_contacts_include_its_contacts_only(client, call_2021):
+    """What programmes/includes/contacts.html reads, in the call's order; the page writes the
+    decisions and each phase's next steps from the call itself."""
+    response = client.get(call_url("en", call_2021))
+    assert response.context["guidance"] == {
+        "contacts": list(call_2021.contacts.order_by("order", "pk"))
+    }
+
+
 def test_each_phase_says_what_happens_after_its_deadline(client, call_2021):
     html = page(client, call_url("en", call_2021))
     assert texts(html, "h4")[:2] == ["After the deadline", "After the deadline"]
