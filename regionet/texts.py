@@ -1,11 +1,11 @@
 """Typed text, in every app: each text input has a limit that its page states and that the
 services enforce, and single-line fields refuse the controls that reverse text direction.
 
-Forms call ``state_limit(field)`` on their text fields (or inherit ``StatedLimitsForm``):
+Forms call ``state_limit(field)`` on their text fields (or inherit ``StatedLimitsMixin``):
 the help text says "At most 2 000 characters.", the shared field template adds a character
 count, and a text over the limit or a single-line text with a direction control is refused
-with a message in the user's language. Services call ``text_problems`` (or ``check_text``)
-on what they store, so that no path around the forms stores more.
+with a message in the user's language. Services call ``text_problems`` on what they store,
+so that no path around the forms stores more.
 """
 
 from django import forms
@@ -141,10 +141,3 @@ def text_problems(value, *, limit: int, label: str, single_line: bool = False) -
             % {"label": label, "problem": direction_controls_message()}
         )
     return problems
-
-
-def check_text(value, *, limit: int, label: str, single_line: bool = False) -> None:
-    """Raise ``ValidationError`` (with every problem) if ``text_problems`` finds any."""
-    problems = text_problems(value, limit=limit, label=label, single_line=single_line)
-    if problems:
-        raise ValidationError(problems, code="text")

@@ -29,9 +29,6 @@ from . import limits
 from .models import CostCategory, Partner, Section
 from .uploads import ALLOWED_KINDS, MEGABYTE, AttachmentField, max_upload_bytes
 
-SUMMARY_MAX_LENGTH = limits.SUMMARY
-
-
 # --- Title, summary and theme -----------------------------------------------------------
 
 
@@ -41,7 +38,7 @@ class BasicsForm(StatedLimitsMixin, forms.Form):
     )
     summary = forms.CharField(
         label=pgettext_lazy("application", "Summary"),
-        max_length=SUMMARY_MAX_LENGTH,
+        max_length=limits.SUMMARY,
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
@@ -139,16 +136,6 @@ class MunicipalitiesForm(forms.Form):
             except (TypeError, ValueError):
                 continue
         return chosen
-
-    def groups(self):
-        """[(region, [(municipality, ticked)])] in the order of regions and names."""
-        chosen = self.chosen_ids()
-        groups = []
-        for period in self.periods:
-            if not groups or groups[-1][0].pk != period.region_id:
-                groups.append((period.region, []))
-            groups[-1][1].append((period.municipality, period.municipality_id in chosen))
-        return groups
 
     def region_groups(self, query: str = "") -> list["RegionGroup"]:
         """The regions of the chooser with the municipalities that match ``query`` (all of

@@ -39,7 +39,6 @@ from .eligibility import budget_totals, financing_check
 from .models import Application, ApplicationState, CostCategory, PartnerInvitation, Section
 from .rules import member_organisation_ids
 from .section_forms import (
-    SUMMARY_MAX_LENGTH,
     AddPartnerForm,
     AttachmentForm,
     BasicsForm,
@@ -403,7 +402,6 @@ def _basics_page(application) -> SectionPage:
         template="basics.html",
         title=_section_title(Section.BASICS),
         form=lambda app, data: BasicsForm(app, data),
-        summaries=lambda app, form: {"summary_max_length": SUMMARY_MAX_LENGTH},
     )
 
 
